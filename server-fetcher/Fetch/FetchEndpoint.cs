@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MinikubeDemo.ServerFetcher.Upstream;
+using MinikubeDemo.ServiceDefaults.Contracts;
+
+namespace MinikubeDemo.ServerFetcher.Fetch;
+
+/// <summary><c>GET /</c>: the course's fetcher, which asks the server for its message and answers "Fetched: " + it.</summary>
+public static partial class FetchEndpoint
+{
+    /// <summary>Which server instance answered, passed on so that load balancing can be seen through the fetcher.</summary>
+    public const string UpstreamInstanceHeader = "X-Upstream-Instance";
+
+    public static RouteHandlerBuilder MapFetch(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/", HandleAsync)
+            .WithName("GetFetchedMessage")
+            .WithSummary("Fetches the server's message through its Service and answers \"Fetched: \" + it.")
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> HandleAsync(
+        UpstreamClient upstream, HttpResponse response, ILogger<UpstreamClient> logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fetched = await upstream.GetMessageAsync(cancellationToken);
+            if (fetched.Instance is not null)
+            {
+                response.Headers[UpstreamInstanceHeader] = fetched.Instance;
+            }
+            return TypedResults.Ok(new MessageResponse($"Fetched: {fetched.Message}"));
+        }
+        catch (UpstreamException e)
+        {
+            LogUpstreamFailed(logger, e.Failure, e.Message);
+            if (e.RetryAfter is { } retryAfter)
+            {
+                response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+            var (status, title) = Describe(e.Failure);
+            return TypedResults.Problem(detail: e.Message, statusCode: status, title: title);
+        }
+    }
+
+    /// <summary>Running out of time is a gateway timeout; every other bad answer is a bad gateway.</summary>
+    private static (int Status, string Title) Describe(UpstreamFailure failure) => failure switch
+    {
+        UpstreamFailure.Timeout => (StatusCodes.Status504GatewayTimeout, "The upstream server did not answer in time"),
+        UpstreamFailure.Unreachable => (StatusCodes.Status502BadGateway, "The upstream server could not be reached"),
+        UpstreamFailure.ErrorStatus => (StatusCodes.Status502BadGateway, "The upstream server answered with an error"),
+        UpstreamFailure.InvalidBody => (StatusCodes.Status502BadGateway, "The upstream server answered an invalid body"),
+        UpstreamFailure.TooLarge => (StatusCodes.Status502BadGateway, "The upstream server answered too large a body"),
+        UpstreamFailure.CircuitOpen => (StatusCodes.Status502BadGateway, "The upstream server is failing; calls are paused"),
+        _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, null),
+    };
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Upstream call failed ({Failure}): {Detail}")]
+    private static partial void LogUpstreamFailed(ILogger logger, UpstreamFailure failure, string detail);
+}

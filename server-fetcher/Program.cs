@@ -1,0 +1,14 @@
+using MinikubeDemo.ServerFetcher.Fetch;
+using MinikubeDemo.ServerFetcher.Upstream;
+using MinikubeDemo.ServiceDefaults;
+
+// The course's server-fetcher: GET / asks minikube-demo-server-service for its message, found by DNS name.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddUpstreamClient(builder.Configuration);
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapFetch();
+
+app.Run();

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MinikubeDemo.ServerFetcher.Upstream;
+
+/// <summary>
+/// Opens each new connection to the next address the upstream's name resolves to. In a cluster the Service
+/// name resolves to one ClusterIP and kube-proxy spreads connections over pods; where a name resolves to the
+/// pods themselves (a headless Service, Docker's DNS with a shared network alias) the default connector would
+/// take the first address of a list whose order varies, and replicas would be loaded by chance.
+/// </summary>
+internal sealed class RoundRobinConnector
+{
+    private uint _next;
+
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var endPoint = context.DnsEndPoint;
+        var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        // A stable order, so that taking turns visits every address whatever order DNS answered in.
+        Array.Sort(addresses, static (a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+        var first = (int)(Interlocked.Increment(ref _next) % (uint)addresses.Length);
+
+        for (var i = 0; ; i++)
+        {
+            var address = addresses[(first + i) % addresses.Length];
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException) when (i < addresses.Length - 1)
+            {
+                // A replica that is gone but still resolved costs one refused connect, not a failed request.
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+}

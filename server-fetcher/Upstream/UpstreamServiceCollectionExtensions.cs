@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MinikubeDemo.ServerFetcher.Upstream;
+
+public static class UpstreamServiceCollectionExtensions
+{
+    /// <summary>
+    /// The upstream settings (validated at start), the <see cref="UpstreamClient"/>, and its Polly pipeline,
+    /// from the outside in: a total timeout over everything; retries with jittered exponential backoff; a
+    /// circuit breaker that stops hammering an upstream that keeps failing; a timeout per attempt.
+    /// </summary>
+    public static IServiceCollection AddUpstreamClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UpstreamOptions>()
+            .Bind(configuration.GetSection(UpstreamOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+
+        services.AddResiliencePipeline(UpstreamClient.PipelineName, static (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value;
+            // Transient: no connection, an attempt timed out, or a 5xx/408/429. A malformed answer is not: asking
+            // again would get the same answer, and it says nothing about the upstream's load.
+            var transient = new PredicateBuilder()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<TransientStatusException>();
+
+            pipeline.AddTimeout(options.TotalTimeout);
+            if (options.MaxRetryAttempts > 0)
+            {
+                pipeline.AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = transient,
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    Delay = options.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                });
+            }
+            pipeline.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakerBreakDuration,
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+
+        services.AddSingleton<UpstreamClient>();
+        return services;
+    }
+}

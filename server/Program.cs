@@ -1,0 +1,16 @@
+using MinikubeDemo.ServiceDefaults;
+using MinikubeDemo.ServiceDefaults.Contracts;
+
+// The course's server: GET / answers {"message":"Hello world!"}.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+
+var hello = new MessageResponse("Hello world!");
+app.MapGet("/", () => TypedResults.Ok(hello))
+    .WithName("GetMessage")
+    .WithSummary("Answers the course's greeting.");
+
+app.Run();

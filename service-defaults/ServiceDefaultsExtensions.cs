@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using MinikubeDemo.ServiceDefaults.Contracts;
+using MinikubeDemo.ServiceDefaults.Health;
+using MinikubeDemo.ServiceDefaults.Hosting;
+using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Shutdown;
+
+namespace MinikubeDemo.ServiceDefaults;
+
+/// <summary>
+/// What every service of the demo does the same way, so that each Program.cs only tells its own story.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>The port of the course: both services listen on 8000 unless told otherwise.</summary>
+    public const int DefaultHttpPort = 8000;
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        ListenOnDefaultPortUnlessConfigured(builder);
+        LoggingDefaults.AddAsLowestPrioritySource(builder.Configuration);
+        // The slim builder registers only the simple console formatter and ignores Logging:Console:FormatterName;
+        // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
+        builder.Logging.AddConsole();
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+
+        // Open like Hono's cors(): any origin, header and method.
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
+
+        builder.Services.AddSingleton(InstanceName.FromEnvironment());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DrainState>();
+        builder.Services.AddOptions<ShutdownOptions>()
+            .BindConfiguration(ShutdownOptions.SectionName)
+            .Validate(o => o.DrainDelay >= TimeSpan.Zero, "Shutdown:DrainDelay (Shutdown__DrainDelay) must not be negative.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<DrainOnShutdown>();
+        // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = shutdown.Value.DrainDelay + ShutdownOptions.InFlightGrace);
+
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        // Outermost, so it also sees the status the exception handler sets.
+        app.UseRequestLogging();
+        app.UseExceptionHandler();
+        app.UseCors();
+
+        var instance = app.Services.GetRequiredService<InstanceName>().Value;
+        var drain = app.Services.GetRequiredService<DrainState>();
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[InstanceName.Header] = instance;
+            if (drain.IsDraining)
+            {
+                // Move keep-alive clients off this replica before its listener closes.
+                context.Response.Headers.Connection = "close";
+            }
+            return next(context);
+        });
+
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
+    {
+        // ASPNETCORE_URLS / --urls and ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS win; otherwise 8000, not Kestrel's 5000.
+        string?[] configured =
+        [
+            builder.Configuration[WebHostDefaults.ServerUrlsKey],
+            builder.Configuration[WebHostDefaults.HttpPortsKey],
+            builder.Configuration[WebHostDefaults.HttpsPortsKey],
+        ];
+        if (configured.All(string.IsNullOrEmpty))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}
