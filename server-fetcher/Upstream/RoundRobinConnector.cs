@@ -9,8 +9,9 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 /// pods themselves (a headless Service, Docker's DNS with a shared network alias) the default connector would
 /// take the first address of a list whose order varies, and replicas would be loaded by chance.
 /// </summary>
-internal sealed class RoundRobinConnector
+internal sealed class RoundRobinConnector(Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
     private uint _next;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -18,7 +19,7 @@ internal sealed class RoundRobinConnector
         var endPoint = context.DnsEndPoint;
         var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+            : await _resolve(endPoint.Host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);

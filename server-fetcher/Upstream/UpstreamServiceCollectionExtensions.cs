@@ -23,6 +23,7 @@ public static class UpstreamServiceCollectionExtensions
         services.AddResiliencePipeline(UpstreamClient.PipelineName, static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<UpstreamClient>>();
             // Transient: no connection, an attempt timed out, or a 5xx/408/429. A malformed answer is not: asking
             // again would get the same answer, and it says nothing about the upstream's load.
             var transient = new PredicateBuilder()
@@ -40,6 +41,11 @@ public static class UpstreamServiceCollectionExtensions
                     Delay = options.RetryBaseDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
+                    OnRetry = args =>
+                    {
+                        UpstreamLog.Retrying(logger, args.AttemptNumber + 1, Reason(args.Outcome), args.RetryDelay.TotalMilliseconds);
+                        return default;
+                    },
                 });
             }
             pipeline.AddCircuitBreaker(new CircuitBreakerStrategyOptions
@@ -49,6 +55,16 @@ public static class UpstreamServiceCollectionExtensions
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
+                OnOpened = args =>
+                {
+                    UpstreamLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, Reason(args.Outcome));
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    UpstreamLog.CircuitClosed(logger);
+                    return default;
+                },
             });
             pipeline.AddTimeout(options.AttemptTimeout);
         });
@@ -56,4 +72,6 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamClient>();
         return services;
     }
+
+    private static string Reason(Outcome<object> outcome) => outcome.Exception?.Message ?? "no exception";
 }

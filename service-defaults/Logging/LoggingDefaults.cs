@@ -15,8 +15,9 @@ internal static class LoggingDefaults
         // The request log is the one line per request; ASP.NET Core's own per-request lines would double it.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        // Polly reports every attempt at Information; retries and failures (Warning and up) are what matter.
-        ["Logging:LogLevel:Polly"] = "Warning",
+        // Polly's own telemetry logs every attempt, with a full stack trace for each failed one; the fetcher
+        // logs retries, circuit changes and failures itself, one line each.
+        ["Logging:LogLevel:Polly"] = "None",
         ["Logging:Console:FormatterName"] = "simple",
         ["Logging:Console:FormatterOptions:SingleLine"] = "true",
         ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",

@@ -10,6 +10,6 @@ public sealed class ServerApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Shutdown:DrainDelay", "00:00:00.2");
-        builder.ConfigureLogging(logging => logging.AddFakeLogging());
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddFakeLogging());
     }
 }

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using MinikubeDemo.ServerFetcher.Upstream;
+
+namespace MinikubeDemo.ServerFetcher.Tests;
+
+/// <summary>How the fetcher opens and rotates its connections to the server's replicas.</summary>
+public sealed class ConnectionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task New_connections_take_turns_over_every_address_the_name_resolves_to()
+    {
+        // Two replicas on one port, as a Service name with two pods behind it: 127.0.0.0/8 is all loopback.
+        await using var first = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
+        await using var second = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.2"), first.BaseAddress.Port);
+        var order = 0;
+        var connector = new RoundRobinConnector((_, _) =>
+            // DNS answers in a changing order; the connector must not care.
+            Task.FromResult(Interlocked.Increment(ref order) % 2 == 0
+                ? new[] { IPAddress.Parse("127.0.0.2"), IPAddress.Parse("127.0.0.1") }
+                : new[] { IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2") }));
+        using var client = ClientOver(connector, pooledConnectionLifetime: TimeSpan.Zero);
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.GetAsync(new Uri($"http://replicas.test:{first.BaseAddress.Port}/"), Ct)).EnsureSuccessStatusCode().Dispose();
+        }
+
+        Assert.Equal(10, first.Requests);
+        Assert.Equal(10, second.Requests);
+    }
+
+    [Fact]
+    public async Task An_address_that_refuses_is_skipped_for_the_next_one()
+    {
+        await using var alive = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
+        // Nothing listens on 127.0.0.3 at that port: a replica that is gone but still resolved.
+        var connector = new RoundRobinConnector((_, _) => Task.FromResult(new[] { IPAddress.Parse("127.0.0.3"), IPAddress.Parse("127.0.0.1") }));
+        using var client = ClientOver(connector, pooledConnectionLifetime: TimeSpan.Zero);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.GetAsync(new Uri($"http://replicas.test:{alive.BaseAddress.Port}/"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(6, alive.Requests);
+    }
+
+    [Theory]
+    [InlineData("00:00:00.100", true)]
+    [InlineData("00:10:00", false)]
+    public async Task Pooled_connections_are_replaced_after_their_lifetime(string lifetime, bool expectNewConnections)
+    {
+        await using var upstream = await StubUpstream.StartAsync();
+        var connections = new ConcurrentDictionary<string, bool>();
+        upstream.Behave(context =>
+        {
+            connections[context.Connection.Id] = true;
+            return StubUpstream.Answer("""{"message":"Hello world!"}""")(context);
+        });
+        await using var fetcher = new FetcherApp(upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:PooledConnectionLifetime"] = lifetime });
+        using var client = fetcher.CreateClient();
+
+        for (var i = 0; i < 6; i++)
+        {
+            (await client.GetAsync("/", Ct)).EnsureSuccessStatusCode().Dispose();
+            await Task.Delay(60, Ct);
+        }
+
+        if (expectNewConnections)
+        {
+            Assert.True(connections.Count >= 2, $"one connection served every request despite a {lifetime} lifetime");
+        }
+        else
+        {
+            Assert.Single(connections);
+        }
+    }
+
+    private static HttpClient ClientOver(RoundRobinConnector connector, TimeSpan pooledConnectionLifetime) =>
+        new(new SocketsHttpHandler { ConnectCallback = connector.ConnectAsync, PooledConnectionLifetime = pooledConnectionLifetime });
+}

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using MinikubeDemo.ServerFetcher.Fetch;
+using MinikubeDemo.ServiceDefaults.Hosting;
+using static MinikubeDemo.ServerFetcher.Tests.Problems;
+
+namespace MinikubeDemo.ServerFetcher.Tests;
+
+/// <summary>The fetcher against a real upstream on loopback, in every way the upstream can behave.</summary>
+public sealed class FetchTests : IAsyncLifetime
+{
+    private const string Unreachable = "The upstream server could not be reached";
+    private const string ErrorStatus = "The upstream server answered with an error";
+    private const string InvalidBody = "The upstream server answered an invalid body";
+    private const string TooLarge = "The upstream server answered too large a body";
+    private const string TimedOut = "The upstream server did not answer in time";
+    private const string CircuitOpen = "The upstream server is failing; calls are paused";
+
+    private StubUpstream _upstream = null!;
+    private FetcherApp _fetcher = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await StubUpstream.StartAsync();
+        _fetcher = new FetcherApp(_upstream.BaseAddress);
+        _client = _fetcher.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _fetcher.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Fetches_the_servers_message_and_says_which_instance_answered()
+    {
+        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}""", instance: "minikube-demo-server-deployment-a"));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("minikube-demo-server-deployment-a", Assert.Single(response.Headers.GetValues(FetchEndpoint.UpstreamInstanceHeader)));
+        Assert.Single(response.Headers.GetValues(InstanceName.Header));
+    }
+
+    [Fact]
+    public async Task Passes_on_whatever_message_the_server_has()
+    {
+        _upstream.Behave(StubUpstream.Answer("""{"message":"Hej \"världen\"","extra":[1,2]}"""));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("Fetched: Hej \"världen\"", body.RootElement.GetProperty("message").GetString());
+    }
+
+    public static TheoryData<string> TransientFailures => ["500", "502", "503", "408", "429", "reset"];
+
+    [Theory]
+    [MemberData(nameof(TransientFailures))]
+    public async Task A_transient_failure_is_retried_and_recovered(string failure)
+    {
+        var fail = failure == "reset" ? StubUpstream.Reset() : StubUpstream.Status(int.Parse(failure, System.Globalization.CultureInfo.InvariantCulture));
+        _upstream.Behave(FetcherApp.MaxRetryAttempts, fail, StubUpstream.Answer("""{"message":"Hello world!"}"""));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task A_5xx_that_outlasts_the_retries_is_a_bad_gateway()
+    {
+        _upstream.Behave(StubUpstream.Status(StatusCodes.Status503ServiceUnavailable));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
+        Assert.Contains("503", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task A_non_transient_error_status_is_a_bad_gateway_without_retries()
+    {
+        _upstream.Behave(StubUpstream.Status(StatusCodes.Status404NotFound));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
+        Assert.Equal(1, _upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("Hello world!", "text/plain")]
+    [InlineData("<html>502 Bad Gateway</html>", "text/html")]
+    [InlineData("""{"message":"Hello world!" """, "application/json")]
+    [InlineData("""{"msg":"Hello world!"}""", "application/json")]
+    [InlineData("""{"message":42}""", "application/json")]
+    [InlineData("""{"message":null}""", "application/json")]
+    [InlineData("null", "application/json")]
+    [InlineData("", "application/json")]
+    public async Task A_body_that_is_not_json_with_a_string_message_is_a_bad_gateway_without_retries(string body, string contentType)
+    {
+        _upstream.Behave(StubUpstream.Answer(body, contentType: contentType));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, InvalidBody);
+        Assert.Equal(1, _upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_the_limit_is_a_bad_gateway_whether_or_not_its_length_is_announced(bool announced)
+    {
+        var oversized = $$"""{"message":"{{new string('x', 2048)}}"}""";
+        _upstream.Behave(context =>
+        {
+            context.Response.ContentType = "application/json";
+            if (announced)
+            {
+                context.Response.ContentLength = oversized.Length;
+            }
+            return context.Response.WriteAsync(oversized);
+        });
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, TooLarge);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_bad_gateway_within_the_time_budget()
+    {
+        var closedPort = _upstream.BaseAddress;
+        await _upstream.DisposeAsync();
+        _upstream = await StubUpstream.StartAsync();
+        await using var fetcher = new FetcherApp(closedPort);
+        using var client = fetcher.CreateClient();
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, Unreachable);
+        Assert.True(stopwatch.Elapsed < FetcherApp.TotalTimeout, $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_server_that_does_not_answer_is_a_gateway_timeout_inside_the_total_budget()
+    {
+        _upstream.Behave(StubUpstream.Stall(TimeSpan.FromSeconds(30)));
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await _client.GetAsync("/", Ct);
+        var elapsed = stopwatch.Elapsed;
+
+        await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
+        Assert.True(elapsed >= FetcherApp.AttemptTimeout, $"answered after {elapsed}, before one attempt could time out");
+        Assert.True(elapsed < FetcherApp.TotalTimeout + TimeSpan.FromMilliseconds(500), $"answered after {elapsed}, past the {FetcherApp.TotalTimeout} budget");
+        Assert.True(_upstream.Requests >= 2, "an attempt that timed out is retried");
+    }
+
+    [Fact]
+    public async Task The_fetcher_keeps_serving_after_upstream_failures()
+    {
+        _upstream.Behave(StubUpstream.Answer("not json", contentType: "text/plain"));
+        using (var failed = await _client.GetAsync("/", Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        }
+
+        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}"""));
+        using var recovered = await _client.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_breaker_opens_after_repeated_failures_and_closes_once_the_server_recovers()
+    {
+        _upstream.Behave(StubUpstream.Status(StatusCodes.Status500InternalServerError));
+        var requestsToOpen = FetcherApp.BreakerMinimumThroughput / (FetcherApp.MaxRetryAttempts + 1);
+        for (var i = 0; i < requestsToOpen; i++)
+        {
+            using var failing = await _client.GetAsync("/", Ct);
+            Assert.Equal(HttpStatusCode.BadGateway, failing.StatusCode);
+        }
+        var callsBeforeOpen = _upstream.Requests;
+
+        // Open: failing fast, without calling the server, and saying when to come back.
+        using (var open = await _client.GetAsync("/", Ct))
+        {
+            await AssertProblemAsync(open, HttpStatusCode.BadGateway, CircuitOpen);
+            Assert.NotNull(open.Headers.RetryAfter);
+        }
+        Assert.Equal(callsBeforeOpen, _upstream.Requests);
+
+        // The server recovers; after the break the next call goes through and closes the circuit.
+        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}"""));
+        await Task.Delay(FetcherApp.BreakDuration + TimeSpan.FromMilliseconds(200), Ct);
+        using (var probe = await _client.GetAsync("/", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        }
+        using var closed = await _client.GetAsync("/", Ct);
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Equal(callsBeforeOpen + 2, _upstream.Requests);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace MinikubeDemo.ServerFetcher.Tests;
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task A_request_in_flight_when_the_fetcher_stops_is_finished_not_dropped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var upstream = await StubUpstream.StartAsync();
+        upstream.Behave(StubUpstream.Stall(TimeSpan.FromMilliseconds(800)));
+        var fetcher = new FetcherApp(upstream.BaseAddress, new Dictionary<string, string>
+        {
+            ["Upstream:AttemptTimeout"] = "00:00:03",
+            ["Upstream:TotalTimeout"] = "00:00:05",
+        });
+        fetcher.UseKestrel(0);
+        fetcher.StartServer();
+        // A client of our own: the factory disposes the clients it made when it stops, in-flight requests and all.
+        Uri address;
+        using (var factoryClient = fetcher.CreateClient())
+        {
+            address = factoryClient.BaseAddress!;
+        }
+        using var client = new HttpClient { BaseAddress = address };
+
+        var inFlight = client.GetAsync("/", ct);
+        await Task.Delay(200, ct);
+        var stopping = fetcher.DisposeAsync().AsTask();
+
+        using var response = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(ct));
+        await stopping;
+    }
+}
