@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using MinikubeDemo.TestSupport;
+
+namespace MinikubeDemo.Interop.Tests;
+
+/// <summary>The course's Hono apps in bench/baseline/, run on Deno as the course runs them.</summary>
+internal static class CourseBaseline
+{
+    public static async Task<ServiceProcess> StartAsync(string app, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var baseline = FindBaseline();
+        var deno = Path.Combine(baseline, "node_modules", ".bin", "deno");
+        if (!File.Exists(deno))
+        {
+            Prerequisite.Missing($"Deno is not installed at {deno}: run `npm ci --prefix bench/baseline` (bench/run.sh does)");
+        }
+        var port = ServiceProcess.FreePort();
+        var start = new ProcessStartInfo(deno, ["run", "--allow-env", "--allow-net", "app-run.js"])
+        {
+            WorkingDirectory = Path.Combine(baseline, app),
+        };
+        var settings = new Dictionary<string, string>(environment)
+        {
+            ["HOST"] = "127.0.0.1",
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DENO_NO_UPDATE_CHECK"] = "1",
+            ["NO_COLOR"] = "1",
+        };
+        return await ServiceProcess.StartAsync(start, port, settings, cancellationToken);
+    }
+
+    private static string FindBaseline()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var baseline = Path.Combine(dir.FullName, "bench", "baseline");
+            if (File.Exists(Path.Combine(baseline, "deno.json")))
+            {
+                return baseline;
+            }
+        }
+        throw new DirectoryNotFoundException("bench/baseline/deno.json not found above the test's directory");
+    }
+}
