@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -41,7 +42,7 @@ public static class ServiceDefaultsExtensions
             policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 
         builder.Services.AddSingleton(InstanceName.FromEnvironment());
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.SectionName)
