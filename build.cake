@@ -126,6 +126,10 @@ Task("Local")
     }
 });
 
+Task("Bench")
+    .Description("bench/run.sh: this server and fetcher against the course's Hono on Deno and nginx, on loopback; writes bench/results.md + .svg (--smoke: a short check into bench/results.smoke.md; --rounds=N).")
+    .Does(() => Run("bash", "bench/run.sh" + (HasArgument("smoke") ? " --smoke" : "") + (HasArgument("rounds") ? $" --rounds {Argument<int>("rounds")}" : "")));
+
 //////////////////////////////////////////////////////////////////////
 // Cluster: Images, Deploy, Verify, Scale, Undeploy, and the Default target's cluster detection.
 // They work on the cluster of kubectl's current context, as the chapter does; the checks are
@@ -172,6 +176,14 @@ string WhyNoCluster()
 {
     var probe = Capture("kubectl", "get --raw /readyz --request-timeout=5s");
     return probe.ExitCode == 0 ? null : probe.Output.Split('\n').FirstOrDefault(line => line.Trim().Length > 0) ?? $"kubectl exited with {probe.ExitCode}";
+}
+
+void RequireCluster()
+{
+    if (WhyNoCluster() is { } whyNoCluster)
+    {
+        throw new CakeException($"No Kubernetes cluster found ({whyNoCluster}): start one with `minikube start`, or point kubectl at one.");
+    }
 }
 
 string CurrentContext() => Capture("kubectl", "config current-context").Output;
@@ -241,6 +253,7 @@ Task("Deploy")
     .Description("kubectl apply -f k8s/, restarts pods still on an older build of the images, and waits for both rollouts.")
     .Does(() =>
 {
+    RequireCluster();
     // The tag stays 1.0, so re-applying unchanged manifests would leave running pods on the previous build.
     var alreadyDeployed = Capture("kubectl", $"get {demoDeployments} --namespace {k8sNamespace}").ExitCode == 0;
     Run("kubectl", $"apply -f k8s/ --namespace {k8sNamespace}");
@@ -261,7 +274,11 @@ Task("Scale")
 
 Task("Undeploy")
     .Description("kubectl delete -f k8s/: removes everything Deploy created.")
-    .Does(() => Run("kubectl", $"delete -f k8s/ --namespace {k8sNamespace} --ignore-not-found --wait"));
+    .Does(() =>
+{
+    RequireCluster();
+    Run("kubectl", $"delete -f k8s/ --namespace {k8sNamespace} --ignore-not-found --wait");
+});
 
 // Default: deploy and verify where kubectl's current context reaches a cluster, else the demo without one.
 var defaultTask = Task("Default")

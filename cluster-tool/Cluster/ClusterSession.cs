@@ -1,0 +1,82 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+
+namespace MinikubeDemo.ClusterTool.Cluster;
+
+/// <summary>A client for the cluster of the current kubeconfig context, with failures explained.</summary>
+internal sealed class ClusterSession : IDisposable
+{
+    private const string StartHint = "Start a cluster with `minikube start` (or point KUBECONFIG at one), then check it with `kubectl cluster-info`.";
+
+    private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
+
+    private ClusterSession(Kubernetes client, string @namespace, string description)
+    {
+        Client = client;
+        Namespace = @namespace;
+        Description = description;
+    }
+
+    public Kubernetes Client { get; }
+
+    public string Namespace { get; }
+
+    /// <summary>Context and API server address, for messages.</summary>
+    public string Description { get; }
+
+    /// <summary>Connects with the default kubeconfig (KUBECONFIG, ~/.kube/config, or in-cluster) and checks the API server answers.</summary>
+    public static async Task<ClusterSession> ConnectAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = KubernetesClientConfiguration.BuildDefaultConfig();
+        }
+        catch (KubeConfigException e)
+        {
+            throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
+        }
+
+        return await ConnectAsync(config, @namespace, cancellationToken);
+    }
+
+    public static async Task<ClusterSession> ConnectAsync(KubernetesClientConfiguration config, string? @namespace, CancellationToken cancellationToken)
+    {
+        var description = config.CurrentContext is { Length: > 0 } context
+            ? $"context {context} ({config.Host})"
+            : $"{config.Host} (no kubeconfig context found: no KUBECONFIG, no ~/.kube/config, not in a pod)";
+        var session = new ClusterSession(new Kubernetes(config), @namespace ?? config.Namespace ?? "default", description);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReachTimeout);
+            await session.Client.Version.GetCodeAsync(timeout.Token);
+            return session;
+        }
+        catch (Exception e)
+        {
+            session.Dispose();
+            if (Explain(e, description, cancellationToken) is { } explained)
+            {
+                throw explained;
+            }
+
+            throw;
+        }
+    }
+
+    private static ClusterToolException? Explain(Exception failure, string description, CancellationToken cancellationToken) => failure switch
+    {
+        HttpRequestException or OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+            new ClusterToolException($"No Kubernetes cluster answers at {description}: {failure.Message}. {StartHint}", failure),
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused =>
+            new ClusterToolException(
+                $"The cluster at {description} refused the kubeconfig's credentials ({(int)refused.Response.StatusCode}): refresh them (minikube: `minikube update-context`).",
+                failure),
+        _ => null,
+    };
+
+    public void Dispose() => Client.Dispose();
+}

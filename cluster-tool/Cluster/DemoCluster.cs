@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using MinikubeDemo.ClusterTool.Verification;
+
+namespace MinikubeDemo.ClusterTool.Cluster;
+
+/// <summary>One reply from the fetcher, read through the API server's proxy to its Service.</summary>
+internal sealed record FetcherReply(HttpStatusCode Status, string Body, string? UpstreamInstance);
+
+/// <summary>The reads and writes the commands make against the demo's objects.</summary>
+internal sealed class DemoCluster(ClusterSession session)
+{
+    private const int LogLinesShown = 15;
+
+    private Kubernetes Client => session.Client;
+
+    private string Namespace => session.Namespace;
+
+    public async Task<RolloutState> ReadRolloutAsync(string deployment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return RolloutCheck.Evaluate(await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace, cancellationToken: cancellationToken));
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return RolloutCheck.Missing(deployment);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadyEndpointsAsync(string service, CancellationToken cancellationToken)
+    {
+        var slices = await Client.DiscoveryV1.ListNamespacedEndpointSliceAsync(
+            Namespace, labelSelector: $"kubernetes.io/service-name={service}", cancellationToken: cancellationToken);
+        return EndpointCheck.ReadyEndpoints(slices.Items);
+    }
+
+    /// <summary>Names of the Deployment's pods that are ready and not shutting down.</summary>
+    public async Task<IReadOnlyList<string>> ReadyPodsAsync(string deployment, CancellationToken cancellationToken)
+    {
+        var pods = await PodsAsync(deployment, cancellationToken);
+        return pods
+            .Where(pod => pod.Metadata?.DeletionTimestamp is null)
+            .Where(pod => pod.Status?.Conditions?.Any(condition => condition is { Type: "Ready", Status: "True" }) == true)
+            .Select(pod => pod.Metadata!.Name)
+            .ToList();
+    }
+
+    /// <summary>Problems of the Deployment's pods, each already described with what to do (crash loops with their last log lines).</summary>
+    public async Task<IReadOnlyList<(PodProblem Problem, string Message)>> DiagnoseAsync(string deployment, CancellationToken cancellationToken)
+    {
+        var problems = PodDiagnosis.Diagnose(await PodsAsync(deployment, cancellationToken));
+        var described = new List<(PodProblem, string)>();
+        foreach (var problem in problems)
+        {
+            var logs = problem.WantsLogs ? await LastLogLinesAsync(problem, cancellationToken) : [];
+            described.Add((problem, PodDiagnosis.Describe(problem, logs)));
+        }
+
+        return described;
+    }
+
+    public async Task ScaleAsync(string deployment, int replicas, CancellationToken cancellationToken)
+    {
+        var patch = new V1Patch(new V1Scale { Spec = new V1ScaleSpec { Replicas = replicas } }, V1Patch.PatchType.MergePatch);
+        try
+        {
+            await Client.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, deployment, Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ClusterToolException($"{deployment} does not exist in namespace {Namespace}: deploy first with dotnet cake --target=Deploy.", e);
+        }
+    }
+
+    /// <summary>
+    /// GET / on the fetcher's Service through the API server's service proxy: works on any cluster the
+    /// kubeconfig reaches, with no `minikube tunnel` or port-forward. The proxy passes status and headers through.
+    /// </summary>
+    public async Task<FetcherReply> FetchAsync(CancellationToken cancellationToken)
+    {
+        var uri = new Uri(Client.BaseUri, $"api/v1/namespaces/{Namespace}/services/{DemoNames.FetcherService}/proxy/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (Client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        using var response = await Client.HttpClient.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var upstream = response.Headers.TryGetValues(DemoNames.UpstreamInstanceHeader, out var values) ? values.FirstOrDefault() : null;
+        return new FetcherReply(response.StatusCode, body, upstream);
+    }
+
+    private async Task<IList<V1Pod>> PodsAsync(string deployment, CancellationToken cancellationToken)
+    {
+        V1Deployment found;
+        try
+        {
+            found = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        var labels = found.Spec.Selector.MatchLabels ?? new Dictionary<string, string>();
+        var selector = string.Join(',', labels.Select(label => $"{label.Key}={label.Value}"));
+        var pods = await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector, cancellationToken: cancellationToken);
+        return pods.Items;
+    }
+
+    private async Task<IReadOnlyList<string>> LastLogLinesAsync(PodProblem problem, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The crashed run's log: the current container has usually not written anything yet.
+            using var stream = await Client.CoreV1.ReadNamespacedPodLogAsync(
+                problem.Pod, Namespace, container: problem.Container, previous: true, tailLines: LogLinesShown, cancellationToken: cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync(cancellationToken);
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (HttpOperationException e)
+        {
+            return [$"(no log: {e.Response.StatusCode})"];
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace MinikubeDemo.ClusterTool;
+
+/// <summary>A failure whose message already says what went wrong and what to do about it.</summary>
+internal sealed class ClusterToolException : Exception
+{
+    public ClusterToolException(string message)
+        : base(message)
+    {
+    }
+
+    public ClusterToolException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

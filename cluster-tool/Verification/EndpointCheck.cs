@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using k8s.Models;
+
+namespace MinikubeDemo.ClusterTool.Verification;
+
+internal sealed record EndpointVerdict(bool Matches, string Message);
+
+/// <summary>Reads a Service's EndpointSlices the way `kubectl get endpoints` presents them.</summary>
+internal static class EndpointCheck
+{
+    /// <summary>kubectl shows at most this many endpoints, then "+ N more...".</summary>
+    private const int KubectlShownEndpoints = 3;
+
+    /// <summary>
+    /// The distinct "address:port" pairs of every ready endpoint, in address order.
+    /// A missing ready condition counts as ready, as the EndpointSlice API says consumers should read it.
+    /// </summary>
+    public static IReadOnlyList<string> ReadyEndpoints(IEnumerable<V1EndpointSlice> slices)
+    {
+        var endpoints = new HashSet<(string Address, int Port)>();
+        foreach (var slice in slices)
+        {
+            var ports = (slice.Ports ?? []).Where(port => port.Port is not null).Select(port => port.Port!.Value).ToList();
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                if (endpoint.Conditions?.Ready == false)
+                {
+                    continue;
+                }
+
+                foreach (var address in endpoint.Addresses ?? [])
+                {
+                    foreach (var port in ports)
+                    {
+                        endpoints.Add((address, port));
+                    }
+                }
+            }
+        }
+
+        return endpoints
+            .OrderBy(endpoint => AddressOrderKey(endpoint.Address), StringComparer.Ordinal)
+            .ThenBy(endpoint => endpoint.Port)
+            .Select(endpoint => FormatEndpoint(endpoint.Address, endpoint.Port))
+            .ToList();
+    }
+
+    /// <summary>The ENDPOINTS column of `kubectl get endpoints`.</summary>
+    public static string FormatLikeKubectl(IReadOnlyList<string> endpoints)
+    {
+        if (endpoints.Count == 0)
+        {
+            return "<none>";
+        }
+
+        var shown = string.Join(',', endpoints.Take(KubectlShownEndpoints));
+        return endpoints.Count > KubectlShownEndpoints
+            ? $"{shown} + {endpoints.Count - KubectlShownEndpoints} more..."
+            : shown;
+    }
+
+    /// <summary>The two lines `kubectl get endpoints SERVICE` prints.</summary>
+    public static IReadOnlyList<string> KubectlTable(string service, IReadOnlyList<string> endpoints) =>
+        Verification.KubectlTable.Format(["NAME", "ENDPOINTS"], [[service, FormatLikeKubectl(endpoints)]]);
+
+    public static EndpointVerdict Compare(string service, IReadOnlyList<string> readyEndpoints, string deployment, int readyReplicas)
+    {
+        if (readyEndpoints.Count == readyReplicas)
+        {
+            return new EndpointVerdict(true, $"{service} lists {Count(readyEndpoints.Count, "ready endpoint")}, one for each ready replica of {deployment}.");
+        }
+
+        return new EndpointVerdict(
+            false,
+            $"{service} lists {Count(readyEndpoints.Count, "ready endpoint")} but {deployment} has {Count(readyReplicas, "ready replica")}: " +
+            "check that the Service's selector matches the pods' labels (kubectl get pods --show-labels) " +
+            "and that its targetPort is the container's port.");
+    }
+
+    internal static string Count(int count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
+    private static string FormatEndpoint(string address, int port) =>
+        IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? string.Create(CultureInfo.InvariantCulture, $"[{address}]:{port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{address}:{port}");
+
+    // Hex of the address bytes sorts numerically within a family (so .9 comes before .12), IPv4 before IPv6.
+    private static string AddressOrderKey(string address) =>
+        IPAddress.TryParse(address, out var ip)
+            ? $"{(int)ip.AddressFamily:D2}{Convert.ToHexString(ip.GetAddressBytes())}"
+            : $"99{address}";
+}

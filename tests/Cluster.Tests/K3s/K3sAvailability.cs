@@ -1,0 +1,58 @@
+namespace MinikubeDemo.Cluster.Tests.K3s;
+
+/// <summary>
+/// The one place that decides whether the k3s tier can run: a Docker engine must answer and the pinned
+/// k3s image must be present or pullable. Where it cannot, the tier skips with the reason, unless
+/// K3S_TESTS_REQUIRED=true (CI where Docker Hub is reachable) turns the skip into a failure.
+/// </summary>
+internal static class K3sAvailability
+{
+    /// <summary>Pinned so every run tests the same Kubernetes (1.34) and the same bundled Traefik.</summary>
+    public const string Image = "rancher/k3s:v1.34.1-k3s1";
+
+    private static readonly TimeSpan QuickCommand = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan PullLimit = TimeSpan.FromMinutes(5);
+
+    private static readonly Lazy<Task<string?>> WhyUnavailable = new(FindWhyUnavailableAsync);
+
+    private static bool Required =>
+        string.Equals(Environment.GetEnvironmentVariable("K3S_TESTS_REQUIRED"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null when a k3s cluster can be started here, else why not.</summary>
+    public static Task<string?> WhyUnavailableAsync() => WhyUnavailable.Value;
+
+    /// <summary>Returns when the tier can run; skips the test (or fails it when required) when it cannot.</summary>
+    public static async Task RequireAsync()
+    {
+        if (await WhyUnavailableAsync() is not { } reason)
+        {
+            return;
+        }
+
+        if (Required)
+        {
+            Assert.Fail($"{reason}. K3S_TESTS_REQUIRED=true: the k3s tier must run on this machine.");
+        }
+
+        Assert.Skip(reason);
+    }
+
+    private static async Task<string?> FindWhyUnavailableAsync()
+    {
+        var engine = await CommandLine.RunAsync("docker", ["version", "--format", "{{.Server.APIVersion}}"], QuickCommand);
+        if (!engine.Succeeded)
+        {
+            return $"No Docker engine answers here ({engine.LastLine}); the k3s tier needs one that can pull {Image}, e.g. on GitHub Actions";
+        }
+
+        if ((await CommandLine.RunAsync("docker", ["image", "inspect", Image], QuickCommand)).Succeeded)
+        {
+            return null;
+        }
+
+        var pull = await CommandLine.RunAsync("docker", ["pull", Image], PullLimit);
+        return pull.Succeeded
+            ? null
+            : $"k3s image {Image} cannot be pulled here ({pull.LastLine}); the k3s tier runs where Docker can reach Docker Hub, e.g. GitHub Actions";
+    }
+}

@@ -1,0 +1,266 @@
+using k8s;
+using k8s.Models;
+using MinikubeDemo.ClusterTool;
+
+namespace MinikubeDemo.Cluster.Tests.Manifests;
+
+/// <summary>k8s/ against the chapter's contract and the Pod Security Standards "restricted" profile.</summary>
+public sealed class ManifestContractTests
+{
+    private const int AppPort = 8000;
+
+    /// <summary>The app's drain delay on SIGTERM (Shutdown__DrainDelay default); the grace period must cover it and in-flight work.</summary>
+    private const int DrainDelaySeconds = 5;
+
+    /// <summary>What the apps serve for probes: HealthEndpoints.LivenessPath and ReadinessPath in service-defaults/Health.</summary>
+    private const string LivenessPath = "/healthz";
+    private const string ReadinessPath = "/readyz";
+
+    /// <summary>The seccomp profile types the restricted profile accepts.</summary>
+    private static readonly string[] AllowedSeccompProfiles = ["RuntimeDefault", "Localhost"];
+
+    private const string ServerApp = "minikube-demo-server";
+    private const string FetcherApp = "minikube-demo-server-fetcher";
+
+    private static readonly ManifestSet Manifests = ManifestSet.Load(RepositoryPaths.ManifestDirectory);
+
+    public static TheoryData<string, string, string, int, string> ChapterApps => new()
+    {
+        { DemoNames.ServerDeployment, ServerApp, "minikube-demo-server:1.0", 2, DemoNames.ServerService },
+        { DemoNames.FetcherDeployment, FetcherApp, "minikube-demo-server-fetcher:1.0", 1, DemoNames.FetcherService },
+    };
+
+    [Fact]
+    public void Every_file_is_yaml_holding_one_kind_of_typed_Kubernetes_object()
+    {
+        // `kubectl apply -f k8s/` reads every file in the folder: anything else there would be applied too, or fail.
+        foreach (var file in Directory.GetFiles(RepositoryPaths.ManifestDirectory))
+        {
+            Assert.EndsWith(".yaml", file, StringComparison.Ordinal);
+        }
+
+        Assert.NotEmpty(Manifests.Objects);
+        foreach (var group in Manifests.Objects.GroupBy(entry => entry.File))
+        {
+            Assert.All(group, entry => Assert.IsAssignableFrom<IKubernetesObject<V1ObjectMeta>>(entry.Object));
+            Assert.Single(group.Select(entry => entry.Object.GetType()).Distinct());
+        }
+
+        Assert.Equal(
+            ["minikube-demo-ingress.yaml", "minikube-demo-server-deployment.yaml", "minikube-demo-server-fetcher-deployment.yaml",
+             "minikube-demo-server-fetcher-service.yaml", "minikube-demo-server-networkpolicy.yaml", "minikube-demo-server-service.yaml"],
+            Manifests.Objects.Select(entry => entry.File).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Strict_parsing_rejects_an_unknown_field()
+    {
+        // The guard the other tests rely on: a misspelt field must not be dropped silently.
+        const string Misspelt = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  selektor:\n    app: x\n";
+        Assert.ThrowsAny<Exception>(() => KubernetesYaml.LoadAllFromString(Misspelt, strict: true));
+    }
+
+    [Theory]
+    [MemberData(nameof(ChapterApps))]
+    public void Deployment_has_the_chapters_name_labels_replicas_and_image(string name, string app, string image, int replicas, string service)
+    {
+        _ = service;
+        var deployment = Manifests.Deployment(name);
+
+        Assert.Equal(app, deployment.Metadata.Labels["app"]);
+        Assert.Equal(replicas, deployment.Spec.Replicas);
+        Assert.Equal(new Dictionary<string, string> { ["app"] = app }, deployment.Spec.Selector.MatchLabels);
+        Assert.Null(deployment.Spec.Selector.MatchExpressions);
+        Assert.Equal(app, deployment.Spec.Template.Metadata.Labels["app"]);
+
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+        Assert.Equal(app, container.Name);
+        Assert.Equal(image, container.Image);
+        Assert.Equal("Never", container.ImagePullPolicy);
+        var port = Assert.Single(container.Ports);
+        Assert.Equal(AppPort, port.ContainerPort);
+        Assert.Equal("TCP", port.Protocol);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChapterApps))]
+    public void Service_is_the_chapters_LoadBalancer_selecting_its_deployments_pods(string deployment, string app, string image, int replicas, string name)
+    {
+        _ = (image, replicas);
+        var service = Manifests.Service(name);
+
+        Assert.Equal("LoadBalancer", service.Spec.Type);
+        Assert.Equal(new Dictionary<string, string> { ["app"] = app }, service.Spec.Selector);
+        Assert.Equal(app, service.Metadata.Labels["app"]);
+        var port = Assert.Single(service.Spec.Ports);
+        Assert.Equal(AppPort, port.Port);
+        Assert.Equal("TCP", port.Protocol);
+
+        // The target port must name or number a port of the container the selector picks.
+        var template = Manifests.Deployment(deployment).Spec.Template;
+        Assert.True(Selects(service.Spec.Selector, template.Metadata.Labels), $"{name}'s selector does not match {deployment}'s pod labels");
+        Assert.Equal(AppPort, ResolvePort(port.TargetPort, Assert.Single(template.Spec.Containers)));
+    }
+
+    [Fact]
+    public void Every_service_selects_pods_of_some_deployment()
+    {
+        foreach (var service in Manifests.OfType<V1Service>())
+        {
+            Assert.Contains(Manifests.OfType<V1Deployment>(), deployment => Selects(service.Spec.Selector, deployment.Spec.Template.Metadata.Labels));
+        }
+    }
+
+    [Fact]
+    public void Fetcher_calls_the_server_by_its_Service_name_and_port()
+    {
+        var container = Assert.Single(Manifests.Deployment(DemoNames.FetcherDeployment).Spec.Template.Spec.Containers);
+        var baseUrl = new Uri(Assert.Single(container.Env, variable => variable.Name == "Upstream__BaseUrl").Value);
+
+        var server = Manifests.Service(DemoNames.ServerService);
+        Assert.Equal(server.Metadata.Name, baseUrl.Host);
+        Assert.Equal(Assert.Single(server.Spec.Ports).Port, baseUrl.Port);
+    }
+
+    [Fact]
+    public void Probes_ask_the_health_endpoints_the_apps_serve_on_their_port()
+    {
+        foreach (var container in Containers())
+        {
+            Assert.Equal(ReadinessPath, container.ReadinessProbe?.HttpGet?.Path);
+            Assert.Equal(LivenessPath, container.LivenessProbe?.HttpGet?.Path);
+            Assert.Equal(AppPort, ResolvePort(container.ReadinessProbe!.HttpGet.Port, container));
+            Assert.Equal(AppPort, ResolvePort(container.LivenessProbe!.HttpGet.Port, container));
+        }
+    }
+
+    [Fact]
+    public void Pods_get_POD_NAME_resources_no_token_and_a_grace_period_covering_the_drain()
+    {
+        foreach (var deployment in Manifests.OfType<V1Deployment>())
+        {
+            var pod = deployment.Spec.Template.Spec;
+            Assert.False(pod.AutomountServiceAccountToken ?? true, $"{deployment.Metadata.Name} mounts a service account token");
+            Assert.True(
+                pod.TerminationGracePeriodSeconds >= DrainDelaySeconds + 10,
+                $"{deployment.Metadata.Name}: terminationGracePeriodSeconds must cover the {DrainDelaySeconds} s drain plus in-flight requests");
+
+            var container = Assert.Single(pod.Containers);
+            var podName = Assert.Single(container.Env, variable => variable.Name == "POD_NAME");
+            Assert.Equal("metadata.name", podName.ValueFrom?.FieldRef?.FieldPath);
+
+            foreach (var resource in new[] { "cpu", "memory" })
+            {
+                var request = container.Resources.Requests[resource].ToDecimal();
+                var limit = container.Resources.Limits[resource].ToDecimal();
+                Assert.True(request > 0 && request <= limit, $"{container.Name}: {resource} request {request} must be positive and within the limit {limit}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_container_meets_the_restricted_Pod_Security_Standard()
+    {
+        foreach (var deployment in Manifests.OfType<V1Deployment>())
+        {
+            var pod = deployment.Spec.Template.Spec;
+            Assert.NotEqual(true, pod.HostNetwork);
+            Assert.NotEqual(true, pod.HostPID);
+            Assert.NotEqual(true, pod.HostIPC);
+            Assert.All(pod.Volumes ?? [], volume => Assert.Null(volume.HostPath));
+
+            foreach (var container in pod.Containers.Concat(pod.InitContainers ?? []))
+            {
+                var own = container.SecurityContext;
+                var shared = pod.SecurityContext;
+                var where = $"{deployment.Metadata.Name}/{container.Name}";
+
+                Assert.True(own?.RunAsNonRoot ?? shared?.RunAsNonRoot, $"{where}: runAsNonRoot");
+                Assert.NotEqual(0, own?.RunAsUser ?? shared?.RunAsUser);
+                Assert.True(own?.AllowPrivilegeEscalation == false, $"{where}: allowPrivilegeEscalation must be false");
+                Assert.NotEqual(true, own?.Privileged);
+                Assert.True(own?.ReadOnlyRootFilesystem, $"{where}: readOnlyRootFilesystem");
+                Assert.Equal(["ALL"], own?.Capabilities?.Drop ?? []);
+                Assert.Empty(own?.Capabilities?.Add ?? []);
+                Assert.Contains((own?.SeccompProfile ?? shared?.SeccompProfile)?.Type, AllowedSeccompProfiles);
+                Assert.All(container.Ports ?? [], port => Assert.Null(port.HostPort));
+            }
+        }
+    }
+
+    [Fact]
+    public void Ingress_routes_one_host_to_the_fetcher_and_another_to_the_server_with_the_default_class()
+    {
+        var ingress = Assert.Single(Manifests.OfType<V1Ingress>());
+        // No class named: minikube's ingress addon and k3s's Traefik each register theirs as the default.
+        Assert.Null(ingress.Spec.IngressClassName);
+
+        var routes = ingress.Spec.Rules.ToDictionary(rule => rule.Host, rule => Assert.Single(rule.Http.Paths));
+        Assert.Equal(DemoNames.FetcherService, routes["fetcher.minikube-demo.localhost"].Backend.Service.Name);
+        Assert.Equal(DemoNames.ServerService, routes["server.minikube-demo.localhost"].Backend.Service.Name);
+
+        foreach (var path in routes.Values)
+        {
+            Assert.Equal("/", path.Path);
+            Assert.Equal("Prefix", path.PathType);
+            var service = Manifests.Service(path.Backend.Service.Name);
+            Assert.Contains(service.Spec.Ports, port => port.Port == path.Backend.Service.Port.Number);
+        }
+    }
+
+    [Fact]
+    public void NetworkPolicy_admits_only_the_fetcher_and_the_ingress_controller_to_the_server_port()
+    {
+        var policy = Assert.Single(Manifests.OfType<V1NetworkPolicy>());
+        Assert.Equal(new Dictionary<string, string> { ["app"] = ServerApp }, policy.Spec.PodSelector.MatchLabels);
+        Assert.Contains("Ingress", policy.Spec.PolicyTypes);
+
+        var rule = Assert.Single(policy.Spec.Ingress);
+        var port = Assert.Single(rule.Ports);
+        Assert.Equal(AppPort, port.Port.ToInt());
+        Assert.Equal("TCP", port.Protocol);
+
+        Assert.Equal(2, rule.FromProperty.Count);
+        // A peer with only a podSelector means pods of the policy's own namespace.
+        Assert.Contains(rule.FromProperty, peer =>
+            peer is { NamespaceSelector: null, IpBlock: null } &&
+            peer.PodSelector?.MatchLabels?.SequenceEqual(new Dictionary<string, string> { ["app"] = FetcherApp }) == true);
+
+        var controller = Assert.Single(rule.FromProperty, peer => peer.NamespaceSelector is not null);
+        Assert.Null(controller.IpBlock);
+        Assert.Equal(["ingress-nginx", "kube-system"], Values(controller.NamespaceSelector, "kubernetes.io/metadata.name"));
+        Assert.Equal(["ingress-nginx", "traefik"], Values(controller.PodSelector, "app.kubernetes.io/name"));
+    }
+
+    [Fact]
+    public void The_cluster_tool_uses_the_names_in_k8s()
+    {
+        Assert.Equal(
+            Manifests.OfType<V1Deployment>().Select(deployment => deployment.Metadata.Name).Order(StringComparer.Ordinal),
+            DemoNames.Deployments.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Manifests.OfType<V1Service>().Select(service => service.Metadata.Name).Order(StringComparer.Ordinal),
+            new[] { DemoNames.FetcherService, DemoNames.ServerService }.Order(StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<V1Container> Containers() =>
+        Manifests.OfType<V1Deployment>().SelectMany(deployment => deployment.Spec.Template.Spec.Containers);
+
+    private static bool Selects(IDictionary<string, string> selector, IDictionary<string, string> labels) =>
+        selector.Count > 0 && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    /// <summary>A port given by number or by the name of one of the container's ports.</summary>
+    private static int ResolvePort(IntOrString port, V1Container container) =>
+        int.TryParse(port.Value, out var number)
+            ? number
+            : Assert.Single(container.Ports, containerPort => containerPort.Name == port.Value).ContainerPort;
+
+    private static IEnumerable<string> Values(V1LabelSelector selector, string key)
+    {
+        Assert.Null(selector.MatchLabels);
+        var expression = Assert.Single(selector.MatchExpressions);
+        Assert.Equal(key, expression.Key);
+        Assert.Equal("In", expression.OperatorProperty);
+        return expression.Values.Order(StringComparer.Ordinal);
+    }
+}
