@@ -47,8 +47,6 @@ public sealed class UpstreamClient : IDisposable
         };
     }
 
-    public Uri RequestUri => _requestUri;
-
     public async Task<UpstreamMessage> GetMessageAsync(CancellationToken cancellationToken)
     {
         try
