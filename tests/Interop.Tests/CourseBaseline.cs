@@ -8,7 +8,7 @@ internal static class CourseBaseline
 {
     public static async Task<ServiceProcess> StartAsync(string app, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var baseline = FindBaseline();
+        var baseline = Path.Combine(RepositoryRoot.Path, "bench", "baseline");
         var deno = Path.Combine(baseline, "node_modules", ".bin", "deno");
         if (!File.Exists(deno))
         {
@@ -27,18 +27,5 @@ internal static class CourseBaseline
             ["NO_COLOR"] = "1",
         };
         return await ServiceProcess.StartAsync(start, port, settings, cancellationToken);
-    }
-
-    private static string FindBaseline()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var baseline = Path.Combine(dir.FullName, "bench", "baseline");
-            if (File.Exists(Path.Combine(baseline, "deno.json")))
-            {
-                return baseline;
-            }
-        }
-        throw new DirectoryNotFoundException("bench/baseline/deno.json not found above the test's directory");
     }
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using MinikubeDemo.Containers.Tests;
+using MinikubeDemo.TestSupport;
+
+[assembly: AssemblyFixture(typeof(DemoImages))]
+
+namespace MinikubeDemo.Containers.Tests;
+
+/// <summary>One of the two images, under the name the chapter and the Kubernetes manifests use.</summary>
+public sealed record DemoImage(string Name, string Dockerfile)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Size of an image as the engine stores it and as a registry would carry it (gzip-compressed layers).</summary>
+public sealed record ImageSize(long Uncompressed, long Compressed)
+{
+    public override string ToString() => $"{Uncompressed / 1e6:F1} MB uncompressed, {Compressed / 1e6:F1} MB compressed";
+}
+
+/// <summary>
+/// Builds both images once per test run from the repository's own Dockerfiles, with the repository root as the
+/// context, exactly as the README does. The base images come from the environment (<c>SDK_IMAGE</c>,
+/// <c>RUNTIME_DEPS_IMAGE</c>) where set, e.g. the air-gapped stand-ins; otherwise the Dockerfiles' defaults apply.
+/// The images keep their tags afterwards so later steps (minikube, the cluster tests) can reuse them.
+/// </summary>
+public sealed class DemoImages : IAsyncLifetime
+{
+    public static DemoImage Server { get; } = new("minikube-demo-server:1.0", "Dockerfile.server");
+
+    public static DemoImage Fetcher { get; } = new("minikube-demo-server-fetcher:1.0", "Dockerfile.fetcher");
+
+    public static TheoryData<string> Names => new(Server.Name, Fetcher.Name);
+
+    private static readonly string[] BaseImageArguments = ["SDK_IMAGE", "RUNTIME_DEPS_IMAGE"];
+
+    private readonly Dictionary<string, TimeSpan> _buildTimes = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        // The reaper (Ryuk) is an image to pull, which an air-gapped engine cannot: the tests dispose what they start.
+        TestcontainersSettings.ResourceReaperEnabled = false;
+        // Ports are published on loopback only (Topology.Service); inside a container (CI's sandbox has a
+        // /.dockerenv) Testcontainers would otherwise look for them on the bridge gateway.
+        TestcontainersSettings.DockerHostOverride ??= IPAddress.Loopback.ToString();
+        if (!await DockerEngine.IsAvailableAsync())
+        {
+            return; // each test skips (or fails in CI) through DockerEngine.RequireAsync
+        }
+
+        // One after the other: the second build reuses the first one's restore layer.
+        foreach (var image in new[] { Server, Fetcher })
+        {
+            _buildTimes[image.Name] = await BuildAsync(image);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public TimeSpan BuildTime(DemoImage image) => _buildTimes[image.Name];
+
+    public static DemoImage ByName(string name) =>
+        new[] { Server, Fetcher }.Single(image => image.Name == name);
+
+    public static async Task<ImageSize> MeasureAsync(DemoImage image, CancellationToken cancellationToken)
+    {
+        var inspect = await DockerEngine.Client.Images.InspectImageAsync(image.Name, cancellationToken);
+        await using var saved = await DockerEngine.Client.Images.SaveImageAsync(image.Name, cancellationToken);
+        var counter = new ByteCounter();
+        await using (var gzip = new GZipStream(counter, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            await saved.CopyToAsync(gzip, cancellationToken);
+        }
+
+        return new ImageSize(inspect.Size, counter.Length);
+    }
+
+    private static async Task<TimeSpan> BuildAsync(DemoImage image)
+    {
+        var builder = new ImageFromDockerfileBuilder()
+            .WithDockerfileDirectory(RepositoryRoot.Path)
+            .WithDockerfile(image.Dockerfile)
+            .WithName(image.Name)
+            // Keep the previous image (and so its cached layers) until the new one replaces its tag.
+            .WithDeleteIfExists(false)
+            .WithCleanUp(false);
+        foreach (var argument in BaseImageArguments)
+        {
+            if (Environment.GetEnvironmentVariable(argument) is { Length: > 0 } value)
+            {
+                builder = builder.WithBuildArgument(argument, value);
+            }
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await builder.Build().CreateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"Building {image.Name} from {image.Dockerfile} failed. Where no registry is reachable, build the base images "
+                + "with docker/base-images/build.sh and set SDK_IMAGE and RUNTIME_DEPS_IMAGE to the names it prints.", e);
+        }
+
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>A write-only stream that only counts, to measure a compressed size without keeping the bytes.</summary>
+    private sealed class ByteCounter : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _length += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
