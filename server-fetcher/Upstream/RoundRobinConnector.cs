@@ -9,7 +9,7 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 /// pods themselves (a headless Service, Docker's DNS with a shared network alias) the default connector would
 /// take the first address of a list whose order varies, and replicas would be loaded by chance.
 /// </summary>
-internal sealed class RoundRobinConnector(Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+internal sealed class RoundRobinConnector(TimeSpan addressTimeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
     private uint _next;
@@ -32,15 +32,22 @@ internal sealed class RoundRobinConnector(Func<string, CancellationToken, Task<I
         for (var i = 0; ; i++)
         {
             var address = addresses[(first + i) % addresses.Length];
+            var last = i == addresses.Length - 1;
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (!last)
+            {
+                // A gone pod's address may drop packets rather than refuse: give it a moment, not the whole attempt.
+                attempt.CancelAfter(addressTimeout);
+            }
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
+                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), attempt.Token);
                 return new NetworkStream(socket, ownsSocket: true);
             }
-            catch (SocketException) when (i < addresses.Length - 1)
+            catch (Exception e) when (!last && !cancellationToken.IsCancellationRequested && e is SocketException or OperationCanceledException)
             {
-                // A replica that is gone but still resolved costs one refused connect, not a failed request.
+                // A replica that is gone but still resolved costs one failed connect, not a failed request.
                 socket.Dispose();
             }
             catch

@@ -38,7 +38,7 @@ public sealed class UpstreamClient : IDisposable
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = settings.PooledConnectionLifetime,
-            ConnectCallback = new RoundRobinConnector().ConnectAsync,
+            ConnectCallback = new RoundRobinConnector(AddressConnectTimeout(settings.AttemptTimeout)).ConnectAsync,
             AutomaticDecompression = DecompressionMethods.None,
         })
         {
@@ -46,6 +46,13 @@ public sealed class UpstreamClient : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    /// <summary>
+    /// How long one of several resolved addresses may take to accept before the next is tried: a connection
+    /// inside a cluster is made in well under a millisecond, and the rest of the attempt is left for the answer.
+    /// </summary>
+    private static TimeSpan AddressConnectTimeout(TimeSpan attemptTimeout) =>
+        TimeSpan.FromTicks(Math.Min(attemptTimeout.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks));
 
     public async Task<UpstreamMessage> GetMessageAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +75,7 @@ public sealed class UpstreamClient : IDisposable
                 RetryAfter = e.RetryAfter,
             };
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or HttpIOException)
         {
             throw new UpstreamException(UpstreamFailure.Unreachable, $"{_requestUri} could not be reached: {e.Message}", e);
         }

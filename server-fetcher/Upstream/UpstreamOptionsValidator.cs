@@ -5,6 +5,10 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 /// <summary>Fails the start, naming the setting, rather than the first request.</summary>
 public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
 {
+    private static readonly TimeSpan PollyMinimumTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan HalfSecond = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, UpstreamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -18,49 +22,35 @@ public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
                          "expected something like http://minikube-demo-server-service:8000.");
         }
 
-        RequirePositive(failures, nameof(options.AttemptTimeout), options.AttemptTimeout);
-        RequirePositive(failures, nameof(options.TotalTimeout), options.TotalTimeout);
-        RequirePositive(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
-        RequirePositive(failures, nameof(options.PooledConnectionLifetime), options.PooledConnectionLifetime);
+        // Polly's own bounds, checked here so that a bad value fails the start, not the first request.
+        RequireWithin(failures, nameof(options.AttemptTimeout), options.AttemptTimeout, PollyMinimumTimeout, OneDay);
+        RequireWithin(failures, nameof(options.TotalTimeout), options.TotalTimeout, PollyMinimumTimeout, OneDay);
+        RequireWithin(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, OneDay);
+        RequireWithin(failures, nameof(options.BreakerSamplingDuration), options.BreakerSamplingDuration, HalfSecond, OneDay);
+        RequireWithin(failures, nameof(options.BreakerBreakDuration), options.BreakerBreakDuration, HalfSecond, OneDay);
+        RequireWithin(failures, nameof(options.PooledConnectionLifetime), options.PooledConnectionLifetime, TimeSpan.Zero, OneDay);
         if (options.AttemptTimeout > options.TotalTimeout)
         {
             failures.Add($"{Setting(nameof(options.AttemptTimeout))} ({options.AttemptTimeout}) must not exceed {Setting(nameof(options.TotalTimeout))} ({options.TotalTimeout}).");
         }
-        if (options.MaxRetryAttempts is < 0 or > 10)
-        {
-            failures.Add($"{Setting(nameof(options.MaxRetryAttempts))} is {options.MaxRetryAttempts}; it must be between 0 and 10.");
-        }
+        RequireWithin(failures, nameof(options.MaxRetryAttempts), options.MaxRetryAttempts, 0, 10);
         if (options.BreakerFailureRatio is <= 0 or > 1)
         {
             failures.Add($"{Setting(nameof(options.BreakerFailureRatio))} is {options.BreakerFailureRatio}; it must be in (0, 1].");
         }
-        if (options.BreakerMinimumThroughput < 2)
-        {
-            failures.Add($"{Setting(nameof(options.BreakerMinimumThroughput))} is {options.BreakerMinimumThroughput}; it must be at least 2.");
-        }
-        // Polly's own lower bound for both durations.
-        var halfSecond = TimeSpan.FromMilliseconds(500);
-        if (options.BreakerSamplingDuration < halfSecond)
-        {
-            failures.Add($"{Setting(nameof(options.BreakerSamplingDuration))} is {options.BreakerSamplingDuration}; it must be at least 00:00:00.5.");
-        }
-        if (options.BreakerBreakDuration < halfSecond)
-        {
-            failures.Add($"{Setting(nameof(options.BreakerBreakDuration))} is {options.BreakerBreakDuration}; it must be at least 00:00:00.5.");
-        }
-        if (options.MaxResponseBytes <= 0)
-        {
-            failures.Add($"{Setting(nameof(options.MaxResponseBytes))} is {options.MaxResponseBytes}; it must be positive.");
-        }
+        RequireWithin(failures, nameof(options.BreakerMinimumThroughput), options.BreakerMinimumThroughput, 2, int.MaxValue);
+        // The body is read into one pooled buffer: a message is a few bytes, so megabytes mean something is wrong.
+        RequireWithin(failures, nameof(options.MaxResponseBytes), options.MaxResponseBytes, 1, 16 * 1024 * 1024);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void RequirePositive(List<string> failures, string property, TimeSpan value)
+    private static void RequireWithin<T>(List<string> failures, string property, T value, T minimum, T maximum)
+        where T : IComparable<T>
     {
-        if (value <= TimeSpan.Zero)
+        if (value.CompareTo(minimum) < 0 || value.CompareTo(maximum) > 0)
         {
-            failures.Add($"{Setting(property)} is {value}; it must be positive.");
+            failures.Add($"{Setting(property)} is {value}; it must be between {minimum} and {maximum}.");
         }
     }
 

@@ -24,10 +24,11 @@ public static class UpstreamServiceCollectionExtensions
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value;
             var logger = context.ServiceProvider.GetRequiredService<ILogger<UpstreamClient>>();
-            // Transient: no connection, an attempt timed out, or a 5xx/408/429. A malformed answer is not: asking
-            // again would get the same answer, and it says nothing about the upstream's load.
+            // Transient: no connection, a connection lost mid-body, an attempt timed out, or a 5xx/408/429. A
+            // malformed answer is not: asking again would get the same answer, and it says nothing about load.
             var transient = new PredicateBuilder()
                 .Handle<HttpRequestException>()
+                .Handle<HttpIOException>()
                 .Handle<TimeoutRejectedException>()
                 .Handle<TransientStatusException>();
 

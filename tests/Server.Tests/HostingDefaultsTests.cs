@@ -15,14 +15,21 @@ public sealed class HostingDefaultsTests
         Assert.Equal("8000", builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey));
     }
 
-    [Theory]
-    [InlineData("--urls", "http://127.0.0.1:9001")]
-    [InlineData("--http_ports", "9002")]
-    public void An_explicit_address_or_port_wins(string option, string value)
+    [Fact]
+    public void An_explicit_address_wins()
     {
-        var builder = WebApplication.CreateSlimBuilder([option, value]).AddServiceDefaults();
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:9001"]).AddServiceDefaults();
 
-        Assert.NotEqual("8000", builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey));
+        Assert.Equal("http://127.0.0.1:9001", builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
+        Assert.Null(builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey));
+    }
+
+    [Fact]
+    public void An_explicit_port_wins()
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--http_ports", "9002"]).AddServiceDefaults();
+
+        Assert.Equal("9002", builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey));
     }
 
     [Fact]

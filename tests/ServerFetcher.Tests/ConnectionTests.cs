@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using MinikubeDemo.ServerFetcher.Upstream;
 
@@ -8,6 +9,8 @@ namespace MinikubeDemo.ServerFetcher.Tests;
 /// <summary>How the fetcher opens and rotates its connections to the server's replicas.</summary>
 public sealed class ConnectionTests
 {
+    private static readonly TimeSpan AddressTimeout = TimeSpan.FromMilliseconds(200);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -17,7 +20,7 @@ public sealed class ConnectionTests
         await using var first = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
         await using var second = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.2"), first.BaseAddress.Port);
         var order = 0;
-        var connector = new RoundRobinConnector((_, _) =>
+        var connector = new RoundRobinConnector(AddressTimeout, (_, _) =>
             // DNS answers in a changing order; the connector must not care.
             Task.FromResult(Interlocked.Increment(ref order) % 2 == 0
                 ? new[] { IPAddress.Parse("127.0.0.2"), IPAddress.Parse("127.0.0.1") }
@@ -38,7 +41,7 @@ public sealed class ConnectionTests
     {
         await using var alive = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
         // Nothing listens on 127.0.0.3 at that port: a replica that is gone but still resolved.
-        var connector = new RoundRobinConnector((_, _) => Task.FromResult(new[] { IPAddress.Parse("127.0.0.3"), IPAddress.Parse("127.0.0.1") }));
+        var connector = new RoundRobinConnector(AddressTimeout, (_, _) => Task.FromResult(new[] { IPAddress.Parse("127.0.0.3"), IPAddress.Parse("127.0.0.1") }));
         using var client = ClientOver(connector, pooledConnectionLifetime: TimeSpan.Zero);
 
         for (var i = 0; i < 6; i++)
@@ -47,6 +50,50 @@ public sealed class ConnectionTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         Assert.Equal(6, alive.Requests);
+    }
+
+    [Fact]
+    public async Task An_address_that_does_not_answer_costs_a_moment_not_the_request()
+    {
+        await using var alive = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
+        // A listener that never accepts, with its backlog full: the kernel drops further SYNs, as for a pod
+        // whose address is gone. Nothing answers a connect to 127.0.0.5 at that port.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.5"), alive.BaseAddress.Port));
+        silent.Listen(0);
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    await filler.ConnectAsync(silent.LocalEndPoint!, quick.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // The backlog is full: connects now hang.
+                }
+            }
+            var connector = new RoundRobinConnector(AddressTimeout, (_, _) => Task.FromResult(new[] { IPAddress.Parse("127.0.0.5"), IPAddress.Parse("127.0.0.1") }));
+            using var client = ClientOver(connector, pooledConnectionLifetime: TimeSpan.Zero);
+
+            for (var i = 0; i < 4; i++)
+            {
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await client.GetAsync(new Uri($"http://replicas.test:{alive.BaseAddress.Port}/"), Ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(stopwatch.Elapsed < AddressTimeout + TimeSpan.FromMilliseconds(500), $"a request took {stopwatch.Elapsed}");
+            }
+            Assert.Equal(4, alive.Requests);
+        }
+        finally
+        {
+            fillers.ForEach(filler => filler.Dispose());
+        }
     }
 
     [Theory]

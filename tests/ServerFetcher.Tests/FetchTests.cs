@@ -62,13 +62,20 @@ public sealed class FetchTests : IAsyncLifetime
         Assert.Equal("Fetched: Hej \"världen\"", body.RootElement.GetProperty("message").GetString());
     }
 
-    public static TheoryData<string> TransientFailures => ["500", "502", "503", "408", "429", "reset"];
+    public static TheoryData<string> TransientFailures => ["500", "502", "503", "408", "429", "reset", "reset mid-body"];
+
+    private static RequestDelegate Failure(string failure) => failure switch
+    {
+        "reset" => StubUpstream.Reset(),
+        "reset mid-body" => StubUpstream.ResetMidBody(),
+        _ => StubUpstream.Status(int.Parse(failure, System.Globalization.CultureInfo.InvariantCulture)),
+    };
 
     [Theory]
     [MemberData(nameof(TransientFailures))]
     public async Task A_transient_failure_is_retried_and_recovered(string failure)
     {
-        var fail = failure == "reset" ? StubUpstream.Reset() : StubUpstream.Status(int.Parse(failure, System.Globalization.CultureInfo.InvariantCulture));
+        var fail = Failure(failure);
         _upstream.Behave(FetcherApp.MaxRetryAttempts, fail, StubUpstream.Answer("""{"message":"Hello world!"}"""));
 
         using var response = await _client.GetAsync("/", Ct);
@@ -87,6 +94,19 @@ public sealed class FetchTests : IAsyncLifetime
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
         Assert.Contains("503", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("reset mid-body")]
+    public async Task A_connection_lost_on_every_attempt_is_a_bad_gateway(string failure)
+    {
+        _upstream.Behave(Failure(failure));
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, Unreachable);
         Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
     }
 

@@ -1,19 +1,43 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MinikubeDemo.ServerFetcher.Upstream;
+using MinikubeDemo.ServiceDefaults;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
 
 public sealed class StartupValidationTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_fetcher_process_exits_at_start_naming_a_malformed_base_url()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "minikube-demo-server-fetcher.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["Upstream__BaseUrl"] = "minikube-demo-server-service:8000" },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var errors = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("Upstream:BaseUrl (env Upstream__BaseUrl) is 'minikube-demo-server-service:8000'", await output + await errors, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("minikube-demo-server-service:8000")]
     [InlineData("not a url")]
     [InlineData("ftp://minikube-demo-server-service:8000")]
     [InlineData("/relative")]
-    public void A_malformed_base_url_fails_the_start_naming_the_setting(string baseUrl)
+    public async Task A_malformed_base_url_fails_the_start_naming_the_setting(string baseUrl)
     {
-        using var fetcher = new FetcherApp(new Uri("http://127.0.0.1:9"), new Dictionary<string, string> { ["Upstream:BaseUrl"] = baseUrl });
-
-        var error = Assert.Throws<OptionsValidationException>(() => fetcher.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Upstream:BaseUrl", baseUrl));
 
         Assert.Contains("Upstream__BaseUrl", error.Message, StringComparison.Ordinal);
         Assert.Contains(baseUrl, error.Message, StringComparison.Ordinal);
@@ -21,28 +45,40 @@ public sealed class StartupValidationTests
 
     [Theory]
     [InlineData("Upstream:AttemptTimeout", "00:00:05", "Upstream__AttemptTimeout")]
+    [InlineData("Upstream:AttemptTimeout", "00:00:00.001", "Upstream__AttemptTimeout")]
     [InlineData("Upstream:TotalTimeout", "-00:00:01", "Upstream__TotalTimeout")]
+    [InlineData("Upstream:RetryBaseDelay", "2.00:00:00", "Upstream__RetryBaseDelay")]
     [InlineData("Upstream:MaxRetryAttempts", "-1", "Upstream__MaxRetryAttempts")]
     [InlineData("Upstream:BreakerFailureRatio", "1.5", "Upstream__BreakerFailureRatio")]
     [InlineData("Upstream:BreakerBreakDuration", "00:00:00.1", "Upstream__BreakerBreakDuration")]
     [InlineData("Upstream:MaxResponseBytes", "0", "Upstream__MaxResponseBytes")]
+    [InlineData("Upstream:MaxResponseBytes", "2147483647", "Upstream__MaxResponseBytes")]
     [InlineData("Shutdown:DrainDelay", "-00:00:01", "Shutdown__DrainDelay")]
-    public void An_out_of_range_setting_fails_the_start_naming_it(string key, string value, string named)
+    public async Task An_out_of_range_setting_fails_the_start_naming_it(string key, string value, string named)
     {
-        using var fetcher = new FetcherApp(new Uri("http://127.0.0.1:9"), new Dictionary<string, string> { [key] = value });
-
-        var error = Assert.Throws<OptionsValidationException>(() => fetcher.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(key, value));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_setting_that_is_not_a_duration_fails_the_start_naming_it()
+    public async Task A_setting_that_is_not_a_duration_fails_the_start_naming_it()
     {
-        using var fetcher = new FetcherApp(new Uri("http://127.0.0.1:9"), new Dictionary<string, string> { ["Upstream:TotalTimeout"] = "3 seconds" });
-
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => fetcher.CreateClient());
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StartAsync("Upstream:TotalTimeout", "3 seconds"));
 
         Assert.Contains("Upstream:TotalTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Composes the fetcher as its Program.cs does, with one setting changed, and starts it.</summary>
+    private static async Task StartAsync(string key, string value)
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.AddServiceDefaults();
+        builder.Services.AddUpstreamClient(builder.Configuration);
+        await using var app = builder.Build();
+        await app.StartAsync(Ct);
+        await app.StopAsync(Ct);
     }
 }

@@ -74,6 +74,16 @@ public sealed class StubUpstream : IAsyncDisposable
         return Task.CompletedTask;
     };
 
+    /// <summary>Sends the headers and part of the body, then drops the connection: a pod killed mid-answer.</summary>
+    public static RequestDelegate ResetMidBody() => async context =>
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 100;
+        await context.Response.WriteAsync("{\"message\":");
+        await context.Response.Body.FlushAsync();
+        context.Abort();
+    };
+
     public static RequestDelegate Stall(TimeSpan delay) => async context =>
     {
         try

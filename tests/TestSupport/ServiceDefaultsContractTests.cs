@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using MinikubeDemo.ServiceDefaults.Hosting;
+using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Shutdown;
+
+namespace MinikubeDemo.TestSupport;
+
+/// <summary>
+/// What every service of the demo does the same way (service-defaults), checked on each service in process:
+/// a test class per service derives from this and says how to start it. Only endpoints that need no upstream
+/// are used, so the fetcher is tested without a server.
+/// </summary>
+public abstract class ServiceDefaultsContractTests<TProgram>
+    where TProgram : class
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh in-process instance with its log captured (AddFakeLogging) and a short drain delay.</summary>
+    protected abstract WebApplicationFactory<TProgram> CreateApp();
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task Health_endpoints_answer_healthy_while_serving(string path)
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"Healthy"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+    }
+
+    [Fact]
+    public async Task While_draining_readiness_fails_liveness_holds_and_responses_ask_clients_to_reconnect()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+
+        app.Services.GetRequiredService<DrainState>().BeginDraining();
+
+        using var ready = await client.GetAsync("/readyz", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("""{"status":"Draining"}""", await ready.Content.ReadAsStringAsync(Ct));
+        using var live = await client.GetAsync("/healthz", Ct);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.True(live.Headers.ConnectionClose, "a draining replica asks keep-alive clients to reconnect elsewhere");
+    }
+
+    [Fact]
+    public async Task Every_response_names_the_instance_that_served_it()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/healthz", Ct);
+
+        Assert.Equal(InstanceName.FromEnvironment().Value, Assert.Single(response.Headers.GetValues(InstanceName.Header)));
+    }
+
+    [Fact]
+    public async Task Cors_is_open_to_any_origin_like_honos_default()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Add("Origin", "http://example.test");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+    }
+
+    [Fact]
+    public async Task Cors_preflight_is_answered()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/");
+        request.Headers.Add("Origin", "http://example.test");
+        request.Headers.Add("Access-Control-Request-Method", "DELETE");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains("DELETE", response.Headers.GetValues("Access-Control-Allow-Methods"));
+        Assert.Contains("content-type", response.Headers.GetValues("Access-Control-Allow-Headers"));
+    }
+
+    [Fact]
+    public async Task Every_request_is_logged_once_with_method_path_status_and_duration()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        var collector = app.Services.GetFakeLogCollector();
+        collector.Clear();
+
+        (await client.GetAsync("/healthz", Ct)).Dispose();
+        (await client.GetAsync("/missing", Ct)).Dispose();
+
+        var lines = collector.GetSnapshot().Where(r => r.Category == RequestLogging.Category).ToList();
+        Assert.Collection(lines,
+            r => Assert.Matches(@"^GET /healthz 200 \d+(\.\d+)?ms$", r.Message),
+            r => Assert.Matches(@"^GET /missing 404 \d+(\.\d+)?ms$", r.Message));
+        Assert.All(lines, r => Assert.Equal(LogLevel.Information, r.Level));
+        // ASP.NET Core's own per-request lines are off by default, so a request makes one line, not three.
+        Assert.DoesNotContain(collector.GetSnapshot(), r => r.Category == "Microsoft.AspNetCore.Hosting.Diagnostics");
+    }
+
+    [Fact]
+    public void Console_logs_are_single_line_text_by_default()
+    {
+        using var app = CreateApp();
+
+        var options = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var simple = app.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue;
+
+        Assert.Equal(ConsoleFormatterNames.Simple, options.FormatterName);
+        Assert.True(simple.SingleLine);
+    }
+
+    [Fact]
+    public void Json_console_logs_are_one_setting_away()
+    {
+        using var app = CreateApp().WithWebHostBuilder(b => b.UseSetting("Logging:Console:FormatterName", "json"));
+
+        var options = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+
+        Assert.Equal(ConsoleFormatterNames.Json, options.FormatterName);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_health_endpoints()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json", Ct));
+        var paths = document.RootElement.GetProperty("paths");
+
+        Assert.True(paths.GetProperty("/healthz").GetProperty("get").GetProperty("responses").TryGetProperty("200", out _));
+        var readiness = paths.GetProperty("/readyz").GetProperty("get").GetProperty("responses");
+        Assert.True(readiness.TryGetProperty("200", out _));
+        Assert.True(readiness.TryGetProperty("503", out _));
+        Assert.True(paths.GetProperty("/").TryGetProperty("get", out _));
+    }
+}
