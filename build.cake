@@ -77,7 +77,8 @@ Task("Local")
     };
     if (aot)
     {
-        publish.Runtime = "linux-x64";
+        // Native AOT needs a runtime identifier: this machine's, so it also works on arm64 and macOS.
+        publish.ArgumentCustomization = args => args.Append("--use-current-runtime");
     }
     foreach (var project in new[] { "server", "server-fetcher" })
     {
@@ -186,7 +187,19 @@ void RequireCluster()
     }
 }
 
-string CurrentContext() => Capture("kubectl", "config current-context").Output;
+/// <summary>kubectl's current context, or null when none is set.</summary>
+string CurrentContext()
+{
+    var context = Capture("kubectl", "config current-context");
+    return context.ExitCode == 0 && context.Output.Length > 0 ? context.Output : null;
+}
+
+/// <summary>The minikube profile running the current context's cluster (minikube labels its nodes with it), or null.</summary>
+string MinikubeProfile()
+{
+    var label = Capture("kubectl", @"get nodes -o jsonpath={.items[0].metadata.labels.minikube\.k8s\.io/name} --request-timeout=5s");
+    return label.ExitCode == 0 && label.Output.Length > 0 ? label.Output : null;
+}
 
 /// <summary>Where the images must go, since imagePullPolicy is Never: the cluster's own image store.</summary>
 string ClusterKind()
@@ -195,12 +208,26 @@ string ClusterKind()
     {
         return clusterKindArgument;
     }
-    var context = CurrentContext();
-    if (context == "minikube") return "minikube";
+    var context = CurrentContext() ?? "";
+    // `minikube -p <profile>` names the context after the profile; its nodes carry minikube's label whatever the name.
+    if (context == "minikube" || MinikubeProfile() is not null) return "minikube";
     if (context.StartsWith("kind-")) return "kind";
     if (context.StartsWith("k3d-")) return "k3d";
     var kubelet = Capture("kubectl", "get nodes -o jsonpath={.items[0].status.nodeInfo.kubeletVersion} --request-timeout=5s").Output;
     return kubelet.Contains("+k3s") ? "k3s" : "docker";
+}
+
+/// <summary>The kind or k3d cluster to load the images into: the one whose context ("kind-&lt;name&gt;", "k3d-&lt;name&gt;") is current.</summary>
+string ClusterNameFromContext(string kind)
+{
+    var context = CurrentContext();
+    var prefix = kind + "-";
+    if (context is null || !context.StartsWith(prefix) || context.Length == prefix.Length)
+    {
+        throw new CakeException($"--cluster={kind} loads the images into the cluster of kubectl's current context, which {kind} names \"{prefix}<cluster>\", "
+            + $"but the current context is {(context is null ? "not set" : $"\"{context}\"")}: `kubectl config use-context {prefix}<cluster>` first.");
+    }
+    return context.Substring(prefix.Length);
 }
 
 /// <summary>The Dockerfiles' base images from the environment where set (local stand-ins where no registry is reachable).</summary>
@@ -214,13 +241,20 @@ Task("Images")
     .Does(() =>
 {
     var kind = ClusterKind();
-    Information("{0}", $"Building the images for a {kind} cluster (--cluster=<kind> to choose another).");
+    // The minikube profile, or the kind / k3d cluster, whose image store takes the images.
+    var clusterName = kind switch
+    {
+        "minikube" => MinikubeProfile() ?? "minikube",
+        "kind" or "k3d" => ClusterNameFromContext(kind),
+        _ => null,
+    };
+    Information("{0}", $"Building the images for the {kind} cluster{(clusterName is null ? "" : $" {clusterName}")} (--cluster=<kind> to choose another).");
     foreach (var (dockerfile, image) in demoImages)
     {
         if (kind == "minikube")
         {
             var buildOptions = string.Concat(BaseImageArguments().Select(argument => $" --build-opt=build-arg={argument.Name}={argument.Value}"));
-            Run("minikube", $"image build -t {image} -f {dockerfile}{buildOptions} .");
+            Run("minikube", $"image build -p {clusterName} -t {image} -f {dockerfile}{buildOptions} .");
             continue;
         }
 
@@ -229,10 +263,10 @@ Task("Images")
         switch (kind)
         {
             case "kind":
-                Run("kind", $"load docker-image {image} --name {CurrentContext().Substring("kind-".Length)}");
+                Run("kind", $"load docker-image {image} --name {clusterName}");
                 break;
             case "k3d":
-                Run("k3d", $"image import {image} --cluster {CurrentContext().Substring("k3d-".Length)}");
+                Run("k3d", $"image import {image} --cluster {clusterName}");
                 break;
             case "k3s":
                 // k3s runs its own containerd: it takes the image as a tar, and `k3s ctr` needs root.

@@ -69,8 +69,10 @@ internal sealed class ClusterSession : IDisposable
 
     private static ClusterToolException? Explain(Exception failure, string description, CancellationToken cancellationToken) => failure switch
     {
-        HttpRequestException or OperationCanceledException when !cancellationToken.IsCancellationRequested =>
-            new ClusterToolException($"No Kubernetes cluster answers at {description}: {failure.Message}. {StartHint}", failure),
+        OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+            new ClusterToolException($"No Kubernetes cluster answers at {description} within {ReachTimeout.TotalSeconds:0} s. {StartHint}", failure),
+        HttpRequestException =>
+            new ClusterToolException($"No Kubernetes cluster answers at {description}: {failure.Message.TrimEnd('.')}. {StartHint}", failure),
         HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused =>
             new ClusterToolException(
                 $"The cluster at {description} refused the kubeconfig's credentials ({(int)refused.Response.StatusCode}): refresh them (minikube: `minikube update-context`).",

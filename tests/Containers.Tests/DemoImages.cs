@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using MinikubeDemo.Containers.Tests;
@@ -45,8 +47,16 @@ public sealed class DemoImages : IAsyncLifetime
         // The reaper (Ryuk) is an image to pull, which an air-gapped engine cannot: the tests dispose what they start.
         TestcontainersSettings.ResourceReaperEnabled = false;
         // Ports are published on loopback only (Topology.Service); inside a container (CI's sandbox has a
-        // /.dockerenv) Testcontainers would otherwise look for them on the bridge gateway.
-        TestcontainersSettings.DockerHostOverride ??= IPAddress.Loopback.ToString();
+        // /.dockerenv) Testcontainers would otherwise look for them on the bridge gateway. Only for a local
+        // socket: a remote or docker-in-docker DOCKER_HOST publishes them elsewhere, and an explicit
+        // TESTCONTAINERS_HOST_OVERRIDE always wins.
+        if (TestcontainersSettings.DockerHostOverride is null
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE"))
+            && File.Exists("/.dockerenv")
+            && TestcontainersSettings.OS.DockerEndpointAuthConfig?.Endpoint is { Scheme: "unix" })
+        {
+            TestcontainersSettings.DockerHostOverride = IPAddress.Loopback.ToString();
+        }
         if (!await DockerEngine.IsAvailableAsync())
         {
             return; // each test skips (or fails in CI) through DockerEngine.RequireAsync
@@ -96,6 +106,7 @@ public sealed class DemoImages : IAsyncLifetime
             }
         }
 
+        var previousId = await ImageIdAsync(image.Name);
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -108,7 +119,47 @@ public sealed class DemoImages : IAsyncLifetime
                 + "with docker/base-images/build.sh and set SDK_IMAGE and RUNTIME_DEPS_IMAGE to the names it prints.", e);
         }
 
-        return stopwatch.Elapsed;
+        var buildTime = stopwatch.Elapsed;
+        await RemoveReplacedImageAsync(previousId, image.Name);
+        return buildTime;
+    }
+
+    /// <summary>The id of the image with that name, or null when there is none.</summary>
+    private static async Task<string?> ImageIdAsync(string name)
+    {
+        try
+        {
+            return (await DockerEngine.Client.Images.InspectImageAsync(name)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes the image a rebuild took the tag from, when nothing else names it, so that rebuilds leave no
+    /// dangling &lt;none&gt; images behind. Best effort: an image still in use just stays.
+    /// </summary>
+    private static async Task RemoveReplacedImageAsync(string? previousId, string name)
+    {
+        try
+        {
+            if (previousId is null || previousId == await ImageIdAsync(name))
+            {
+                return;
+            }
+
+            var previous = await DockerEngine.Client.Images.InspectImageAsync(previousId);
+            if (previous.RepoTags is not { Count: > 0 })
+            {
+                await DockerEngine.Client.Images.DeleteImageAsync(previousId, new ImageDeleteParameters());
+            }
+        }
+        catch (DockerApiException)
+        {
+            // A container still uses it, or it is gone already: it only costs disk space.
+        }
     }
 
     /// <summary>A write-only stream that only counts, to measure a compressed size without keeping the bytes.</summary>

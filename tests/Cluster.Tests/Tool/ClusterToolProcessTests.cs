@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MinikubeDemo.ClusterTool;
+using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
 
@@ -52,7 +53,8 @@ public sealed class ClusterToolProcessTests
     public async Task Without_a_cluster_every_command_exits_non_zero_saying_how_to_start_one()
     {
         await using var stopped = await FakeKubernetesApi.StartAsync();
-        var kubeconfig = stopped.Kubeconfig.Replace($":{stopped.Port}", $":{FakeKubernetesApi.UnusedPort()}", StringComparison.Ordinal);
+        // A loopback port nothing listens on: where a stopped cluster would be.
+        var kubeconfig = stopped.Kubeconfig.Replace($":{stopped.Port}", $":{ServiceProcess.FreePort()}", StringComparison.Ordinal);
         var (exitCode, output) = await RunToolAsync(kubeconfig, "verify");
 
         Assert.Equal(1, exitCode);

@@ -2,6 +2,7 @@ using System.Net;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
 
@@ -83,7 +84,7 @@ public sealed class DemoClusterTests
     [Fact]
     public async Task No_cluster_at_the_address_says_how_to_start_one()
     {
-        var closedPort = FakeKubernetesApi.UnusedPort();
+        var closedPort = ServiceProcess.FreePort();
         var config = new k8s.KubernetesClientConfiguration { Host = $"http://127.0.0.1:{closedPort}" };
         var failure = await Assert.ThrowsAsync<ClusterToolException>(() => ClusterSession.ConnectAsync(config, null, Cancellation));
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -96,14 +95,6 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var address = api.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         api.Port = new Uri(address).Port;
         return api;
-    }
-
-    /// <summary>A loopback port nothing listens on: where a stopped cluster would be.</summary>
-    public static int UnusedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
