@@ -75,7 +75,7 @@ public sealed class UpstreamClient : IDisposable
                 RetryAfter = e.RetryAfter,
             };
         }
-        catch (Exception e) when (e is HttpRequestException or HttpIOException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             throw new UpstreamException(UpstreamFailure.Unreachable, $"{_requestUri} could not be reached: {e.Message}", e);
         }

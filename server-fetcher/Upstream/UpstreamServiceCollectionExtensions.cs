@@ -28,7 +28,8 @@ public static class UpstreamServiceCollectionExtensions
             // malformed answer is not: asking again would get the same answer, and it says nothing about load.
             var transient = new PredicateBuilder()
                 .Handle<HttpRequestException>()
-                .Handle<HttpIOException>()
+                // HttpIOException (the body ended early) and the socket's own IOException (reset mid-body).
+                .Handle<IOException>()
                 .Handle<TimeoutRejectedException>()
                 .Handle<TransientStatusException>();
 
