@@ -31,6 +31,9 @@ public static class ServiceDefaultsExtensions
         // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
         builder.Logging.AddConsole();
         builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+        // The simple line needs the timestamp format's trailing space as a separator; a JSON value must not carry it.
+        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
+        builder.Logging.AddRequestLog();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));

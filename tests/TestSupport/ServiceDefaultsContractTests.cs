@@ -137,8 +137,12 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         using var app = CreateApp().WithWebHostBuilder(b => b.UseSetting("Logging:Console:FormatterName", "json"));
 
         var options = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var json = app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
 
         Assert.Equal(ConsoleFormatterNames.Json, options.FormatterName);
+        // The same timestamp as the text lines, without the separator space that only a text line needs.
+        Assert.Equal("yyyy-MM-ddTHH:mm:ss.fffZ", json.TimestampFormat);
+        Assert.True(json.UseUtcTimestamp);
     }
 
     [Fact]

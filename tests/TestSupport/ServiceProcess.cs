@@ -12,15 +12,76 @@ public sealed partial class ServiceProcess : IDisposable
     private const int Sigterm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private ServiceProcess(Process process, Uri baseAddress)
+    private readonly List<string> _output = [];
+    private readonly Task _outputRead;
+
+    private ServiceProcess(Process process, Uri baseAddress, IEnumerable<string> outputSoFar)
     {
         Process = process;
         BaseAddress = baseAddress;
+        _output.AddRange(outputSoFar);
+        // Keep reading stdout, so that the service never blocks on a full pipe, and keep its lines.
+        _outputRead = Task.Run(async () =>
+        {
+            try
+            {
+                while (await process.StandardOutput.ReadLineAsync() is { } line)
+                {
+                    lock (_output)
+                    {
+                        _output.Add(line);
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed with the process: nothing more to read.
+            }
+        });
     }
 
     public Process Process { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The lines the service wrote to standard output so far.</summary>
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>All of standard output, once the process has exited and its pipe is drained.</summary>
+    public async Task<IReadOnlyList<string>> OutputAfterExitAsync(CancellationToken cancellationToken)
+    {
+        await Process.WaitForExitAsync(cancellationToken);
+        await _outputRead.WaitAsync(cancellationToken);
+        return OutputLines;
+    }
+
+    /// <summary>Waits until a line of standard output matches, and returns the matching lines.</summary>
+    public async Task<IReadOnlyList<string>> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var lines = OutputLines.Where(match).ToList();
+            if (lines.Count > 0)
+            {
+                return lines;
+            }
+            if (stopwatch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"no line of standard output matched within {timeout}; it has:{Environment.NewLine}{string.Join(Environment.NewLine, OutputLines)}");
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// Starts one of this repository's services from the build output that a project reference copies next to
@@ -34,13 +95,13 @@ public sealed partial class ServiceProcess : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
+            var outputSoFar = new List<string>();
             while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
+                outputSoFar.Add(line);
                 if (ListeningOn().Match(line) is { Success: true } match)
                 {
-                    // Keep reading stdout so that the service never blocks on a full pipe.
-                    _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                    return new ServiceProcess(process, new Uri(match.Groups["url"].Value));
+                    return new ServiceProcess(process, new Uri(match.Groups["url"].Value), outputSoFar);
                 }
             }
             throw new InvalidOperationException($"{assemblyName} exited with code {process.ExitCode} before it listened");
@@ -57,8 +118,7 @@ public sealed partial class ServiceProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(start);
         var process = Launch(start, environment);
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), []);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var stopwatch = Stopwatch.StartNew();
         while (true)
@@ -69,8 +129,8 @@ public sealed partial class ServiceProcess : IDisposable
             }
             try
             {
-                (await http.GetAsync(baseAddress, cancellationToken)).Dispose();
-                return new ServiceProcess(process, baseAddress);
+                (await http.GetAsync(service.BaseAddress, cancellationToken)).Dispose();
+                return service;
             }
             catch (HttpRequestException) when (stopwatch.Elapsed < StartTimeout)
             {

@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.Extensions.Logging.Console;
+
+namespace MinikubeDemo.ServiceDefaults.Logging;
+
+/// <summary>
+/// How a request-log line looks: the same layout as the console logger's other lines under the same
+/// <c>Logging:Console</c> settings, a single-line <c>simple</c> line or a <c>json</c> object
+/// (<c>Logging__Console__FormatterName=json</c>), with the configured timestamp format.
+/// </summary>
+internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool useUtcTimestamp)
+{
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("Timestamp");
+    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("EventId");
+    private static readonly JsonEncodedText LogLevelName = JsonEncodedText.Encode("LogLevel");
+    private static readonly JsonEncodedText Information = JsonEncodedText.Encode("Information");
+    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("Category");
+    private static readonly JsonEncodedText Category = JsonEncodedText.Encode(RequestLogging.Category);
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("Message");
+    private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("State");
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_jsonWriter;
+
+    public static RequestLogLayout From(ConsoleLoggerOptions console, SimpleConsoleFormatterOptions simple, JsonConsoleFormatterOptions json) =>
+        console.FormatterName == ConsoleFormatterNames.Json
+            ? new(json: true, json.TimestampFormat, json.UseUtcTimestamp)
+            : new(json: false, simple.TimestampFormat, simple.UseUtcTimestamp);
+
+    /// <summary>Appends one line, <c>\n</c> included, to <paramref name="output"/>.</summary>
+    public void Write(in RequestLogEntry entry, TimeProvider time, IBufferWriter<byte> output)
+    {
+        var timestamp = timestampFormat is null ? default : useUtcTimestamp ? time.GetUtcNow() : time.GetLocalNow();
+        if (json)
+        {
+            WriteJson(entry, timestamp, output);
+        }
+        else
+        {
+            WriteText(entry, timestamp, output);
+        }
+        output.Write("\n"u8);
+    }
+
+    // "2026-11-26T14:05:00.123Z info: MinikubeDemo.RequestLog[1] GET / 200 0.412ms", as SimpleConsoleFormatter
+    // writes it with SingleLine (no colours: the request log goes to a pipe in a pod).
+    private void WriteText(in RequestLogEntry entry, DateTimeOffset timestamp, IBufferWriter<byte> output)
+    {
+        var span = output.GetSpan(MaxTimestampBytes() + RequestLogging.Category.Length + 16 + entry.MaxMessageBytes);
+        var length = 0;
+        if (timestampFormat is not null && timestamp.TryFormat(span, out var written, timestampFormat, CultureInfo.InvariantCulture))
+        {
+            length += written;
+        }
+        Utf8.TryWrite(span[length..], CultureInfo.InvariantCulture, $"info: {RequestLogging.Category}[{RequestLogEntry.EventId.Id}] ", out written);
+        length += written;
+        entry.TryWriteMessage(span[length..], out written);
+        output.Advance(length + written);
+    }
+
+    // The shape of JsonConsoleFormatter's lines, so a log collector parses every line of the service the same way.
+    private void WriteJson(in RequestLogEntry entry, DateTimeOffset timestamp, IBufferWriter<byte> output)
+    {
+        var writer = t_jsonWriter ??= new Utf8JsonWriter(output);
+        writer.Reset(output);
+        Span<byte> message = stackalloc byte[256];
+        var messageLength = 0;
+        if (!entry.TryWriteMessage(message, out messageLength))
+        {
+            message = new byte[entry.MaxMessageBytes];
+            entry.TryWriteMessage(message, out messageLength);
+        }
+        message = message[..messageLength];
+
+        writer.WriteStartObject();
+        if (timestampFormat is not null)
+        {
+            Span<byte> formatted = stackalloc byte[MaxTimestampBytes()];
+            timestamp.TryFormat(formatted, out var written, timestampFormat, CultureInfo.InvariantCulture);
+            writer.WriteString(TimestampName, formatted[..written]);
+        }
+        writer.WriteNumber(EventIdName, RequestLogEntry.EventId.Id);
+        writer.WriteString(LogLevelName, Information);
+        writer.WriteString(CategoryName, Category);
+        writer.WriteString(MessageName, message);
+        writer.WriteStartObject(StateName);
+        writer.WriteString(MessageName, message);
+        writer.WriteString(nameof(RequestLogEntry.Method), entry.Method);
+        writer.WriteString(nameof(RequestLogEntry.Path), entry.Path);
+        writer.WriteNumber(nameof(RequestLogEntry.StatusCode), entry.StatusCode);
+        writer.WriteNumber(nameof(RequestLogEntry.ElapsedMilliseconds), entry.ElapsedMilliseconds);
+        writer.WriteString("{OriginalFormat}", RequestLogEntry.OriginalFormat);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    // A custom format can spell out names ("dddd", "MMMM"): generous, and only a size hint.
+    private int MaxTimestampBytes() => 8 * (timestampFormat?.Length ?? 0) + 64;
+}
