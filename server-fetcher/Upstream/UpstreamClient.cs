@@ -40,6 +40,13 @@ public sealed class UpstreamClient : IDisposable
             PooledConnectionLifetime = settings.PooledConnectionLifetime,
             ConnectCallback = new RoundRobinConnector(AddressConnectTimeout(settings.AttemptTimeout)).ConnectAsync,
             AutomaticDecompression = DecompressionMethods.None,
+            // A call to a service inside the cluster: never through an egress proxy from HTTP_PROXY, never
+            // following a redirect elsewhere (a 3xx is the server's answer, and not a good one), and no cookie
+            // jar, which this one client would share among all the fetcher's callers. Each is also one handler
+            // layer less on every request.
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
         })
         {
             // The pipeline's timeouts bound every call.
@@ -107,7 +114,7 @@ public sealed class UpstreamClient : IDisposable
         {
             var length = await ReadAtMostAsync(response.Content, buffer, cancellationToken);
             var message = Parse(buffer.AsSpan(0, length));
-            var instance = response.Headers.TryGetValues(InstanceName.Header, out var values) ? values.FirstOrDefault() : null;
+            var instance = response.Headers.NonValidated.TryGetValues(InstanceName.Header, out var values) ? values.FirstOrDefault() : null;
             return new UpstreamMessage(message, instance);
         }
         finally

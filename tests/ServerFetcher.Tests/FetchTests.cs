@@ -121,6 +121,42 @@ public sealed class FetchTests : IAsyncLifetime
         Assert.Equal(1, _upstream.Requests);
     }
 
+    [Fact]
+    public async Task A_redirect_is_the_servers_answer_not_an_address_to_follow()
+    {
+        _upstream.Behave(context =>
+        {
+            context.Response.Redirect("http://127.0.0.1:9/elsewhere");
+            return Task.CompletedTask;
+        });
+
+        using var response = await _client.GetAsync("/", Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
+        Assert.Equal(1, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task A_cookie_one_call_gets_is_not_sent_on_anyone_elses_call()
+    {
+        var cookiesSeen = new List<string>();
+        _upstream.Behave(context =>
+        {
+            lock (cookiesSeen)
+            {
+                cookiesSeen.Add(context.Request.Headers.Cookie.ToString());
+            }
+            context.Response.Headers.SetCookie = "session=first-caller; Path=/";
+            return StubUpstream.Answer("""{"message":"Hello world!"}""")(context);
+        });
+
+        (await _client.GetAsync("/", Ct)).Dispose();
+        using var second = await _client.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(["", ""], cookiesSeen);
+    }
+
     [Theory]
     [InlineData("Hello world!", "text/plain")]
     [InlineData("<html>502 Bad Gateway</html>", "text/html")]
