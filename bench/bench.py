@@ -488,6 +488,7 @@ def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict
     server_jit = artifacts / "server-jit" / "minikube-demo-server"
     fetcher_aot = artifacts / "fetcher-aot" / "minikube-demo-server-fetcher"
     kestrel_bare = artifacts / "kestrel-bare" / "kestrel-bare"
+    kestrel_bare_fetcher = artifacts / "kestrel-bare-fetcher" / "kestrel-bare-fetcher"
 
     def aot_server(port: int) -> Service:
         return dotnet_service("server-aot", server_aot, port, dotnet_env)
@@ -520,6 +521,11 @@ def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict
                    diagnostic=True),
         Contestant("kestrel-bare", "diag: bare Kestrel AOT (no middleware, no log)", "diag", SERVER_BODY,
                    lambda p, _: dotnet_service("kestrel-bare", kestrel_bare, p, dotnet_env), diagnostic=True),
+        Contestant("kestrel-bare-fetcher", "diag: bare Kestrel + HttpClient fetcher (AOT) → server (AOT)", "diag",
+                   FETCHER_BODY,
+                   lambda p, up: dotnet_service("kestrel-bare-fetcher", kestrel_bare_fetcher, p,
+                                                dotnet_env | {"Upstream__BaseUrl": f"http://{HOST}:{up}"}),
+                   upstream=aot_server, diagnostic=True),
         # Memory: the default gen0 budget follows the CPU's cache size (large on server CPUs); a small pod
         # can trade some throughput for a smaller resident set. (NativeAOT reads the value as bare hex.)
         Contestant("fetcher-aot-gen0", "diag: fetcher → server (AOT), both DOTNET_GCgen0size=400000 (4 MiB)",

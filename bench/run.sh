@@ -65,6 +65,9 @@ publish server-jit "$repo_dir/server/MinikubeDemo.Server.csproj" -p:PublishAot=f
 echo "-- kestrel-bare (diagnostic)"
 dotnet publish "$bench_dir/kestrel-bare/kestrel-bare.cs" -r linux-x64 --nologo -v quiet -clp:ErrorsOnly \
   -o "$artifacts/kestrel-bare"
+echo "-- kestrel-bare-fetcher (diagnostic)"
+dotnet publish "$bench_dir/kestrel-bare-fetcher/kestrel-bare-fetcher.cs" -r linux-x64 --nologo -v quiet -clp:ErrorsOnly \
+  -o "$artifacts/kestrel-bare-fetcher"
 # What the AOT binaries were compiled against (the ILCompiler package carries the runtime version).
 ilc="$(find "$artifacts/build/server-aot/obj" -name project.assets.json -path '*MinikubeDemo.Server*' \
   -exec grep -o '"runtime.linux-x64.Microsoft.DotNet.ILCompiler/[^"]*"' {} + 2>/dev/null | head -1 | tr -d '"' || true)"

@@ -25,20 +25,16 @@ public sealed record ImageSize(long Uncompressed, long Compressed)
 }
 
 /// <summary>
-/// Builds both images once per test run from the repository's own Dockerfiles, with the repository root as the
-/// context, exactly as the README does. The base images come from the environment (<c>SDK_IMAGE</c>,
-/// <c>RUNTIME_DEPS_IMAGE</c>) where set, e.g. the air-gapped stand-ins; otherwise the Dockerfiles' defaults apply.
-/// The images keep their tags afterwards so later steps (minikube, the cluster tests) can reuse them.
+/// Builds both images once per test run, as <see cref="DemoImageBuild"/> says. The images keep their tags
+/// afterwards so later steps (minikube, the cluster tests) can reuse them.
 /// </summary>
 public sealed class DemoImages : IAsyncLifetime
 {
-    public static DemoImage Server { get; } = new("minikube-demo-server:1.0", "Dockerfile.server");
+    public static DemoImage Server { get; } = new(DemoImageBuild.Server.Name, DemoImageBuild.Server.Dockerfile);
 
-    public static DemoImage Fetcher { get; } = new("minikube-demo-server-fetcher:1.0", "Dockerfile.fetcher");
+    public static DemoImage Fetcher { get; } = new(DemoImageBuild.Fetcher.Name, DemoImageBuild.Fetcher.Dockerfile);
 
     public static TheoryData<string> Names => new(Server.Name, Fetcher.Name);
-
-    private static readonly string[] BaseImageArguments = ["SDK_IMAGE", "RUNTIME_DEPS_IMAGE"];
 
     private readonly Dictionary<string, TimeSpan> _buildTimes = [];
 
@@ -98,12 +94,9 @@ public sealed class DemoImages : IAsyncLifetime
             // Keep the previous image (and so its cached layers) until the new one replaces its tag.
             .WithDeleteIfExists(false)
             .WithCleanUp(false);
-        foreach (var argument in BaseImageArguments)
+        foreach (var (argument, value) in DemoImageBuild.BaseImageArguments())
         {
-            if (Environment.GetEnvironmentVariable(argument) is { Length: > 0 } value)
-            {
-                builder = builder.WithBuildArgument(argument, value);
-            }
+            builder = builder.WithBuildArgument(argument, value);
         }
 
         var previousId = await ImageIdAsync(image.Name);

@@ -146,7 +146,7 @@ public sealed class RequestLogTests
         (await client.GetAsync("/", Ct)).Dispose();
         (await client.GetAsync("/healthz", Ct)).Dispose();
 
-        await server.WaitForOutputAsync(l => l.Contains("GET /healthz 200 ", StringComparison.Ordinal), TimeSpan.FromSeconds(10), Ct);
+        await server.WaitForOutputAsync(l => l.Contains("GET /healthz 200 ", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var requestLines = server.OutputLines.Where(l => l.Contains(RequestLogging.Category, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, requestLines.Count);
         if (formatter == "json")

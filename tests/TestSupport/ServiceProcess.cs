@@ -65,23 +65,10 @@ public sealed partial class ServiceProcess : IDisposable
     }
 
     /// <summary>Waits until a line of standard output matches, and returns the matching lines.</summary>
-    public async Task<IReadOnlyList<string>> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            var lines = OutputLines.Where(match).ToList();
-            if (lines.Count > 0)
-            {
-                return lines;
-            }
-            if (stopwatch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"no line of standard output matched within {timeout}; it has:{Environment.NewLine}{string.Join(Environment.NewLine, OutputLines)}");
-            }
-            await Task.Delay(20, cancellationToken);
-        }
-    }
+    public Task<List<string>> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout) =>
+        Eventually.UntilAsync(() => Task.FromResult(OutputLines.Where(match).ToList()), lines => lines.Count > 0, timeout,
+            _ => $"no line of standard output matched; it has:{Environment.NewLine}{string.Join(Environment.NewLine, OutputLines)}",
+            pollInterval: TimeSpan.FromMilliseconds(20));
 
     /// <summary>
     /// Starts one of this repository's services from the build output that a project reference copies next to

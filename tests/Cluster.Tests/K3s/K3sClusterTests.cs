@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.K3s;
 

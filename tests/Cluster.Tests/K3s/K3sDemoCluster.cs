@@ -5,6 +5,7 @@ using k8s.Models;
 using MinikubeDemo.Cluster.Tests.Manifests;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Cluster;
+using MinikubeDemo.TestSupport;
 using Testcontainers.K3s;
 
 namespace MinikubeDemo.Cluster.Tests.K3s;
@@ -23,15 +24,6 @@ public sealed class K3sDemoCluster : IAsyncLifetime
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(20);
     private static readonly TimeSpan RolloutLimit = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan IngressClassLimit = TimeSpan.FromMinutes(4);
-
-    private static readonly (string Dockerfile, string Image)[] Images =
-    [
-        ("Dockerfile.server", "minikube-demo-server:1.0"),
-        ("Dockerfile.fetcher", "minikube-demo-server-fetcher:1.0"),
-    ];
-
-    /// <summary>The Dockerfiles' build arguments for their base images (local stand-ins where no registry is reachable).</summary>
-    private static readonly string[] BaseImageArguments = ["SDK_IMAGE", "RUNTIME_DEPS_IMAGE"];
 
     private K3sContainer? container;
     private ClusterSession? session;
@@ -98,22 +90,21 @@ public sealed class K3sDemoCluster : IAsyncLifetime
     private static bool IsDefault(V1IngressClass ingressClass) =>
         ingressClass.Metadata.Annotations?.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var isDefault) == true && isDefault == "true";
 
-    /// <summary>Both images built from the Dockerfiles (base images from SDK_IMAGE / RUNTIME_DEPS_IMAGE when set), saved into one tar.</summary>
+    /// <summary>Both images built as <see cref="DemoImageBuild"/> says, saved into one tar.</summary>
     private static async Task<string> BuildImagesAsync()
     {
-        var baseImages = BaseImageArguments
-            .Where(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
-            .SelectMany(name => new[] { "--build-arg", $"{name}={Environment.GetEnvironmentVariable(name)}" })
+        var baseImages = DemoImageBuild.BaseImageArguments()
+            .SelectMany(argument => new[] { "--build-arg", $"{argument.Key}={argument.Value}" })
             .ToList();
 
-        foreach (var (dockerfile, image) in Images)
+        foreach (var (dockerfile, image) in DemoImageBuild.Both)
         {
             var build = await CommandLine.RunAsync("docker", ["build", "-f", dockerfile, "-t", image, .. baseImages, "."], BuildLimit);
             Assert.True(build.Succeeded, $"docker build -f {dockerfile} failed:{Environment.NewLine}{build.Output}");
         }
 
         var tar = Path.Combine(Path.GetTempPath(), $"minikube-demo-images-{Guid.NewGuid():N}.tar");
-        var save = await CommandLine.RunAsync("docker", ["save", "-o", tar, .. Images.Select(entry => entry.Image)], BuildLimit);
+        var save = await CommandLine.RunAsync("docker", ["save", "-o", tar, .. DemoImageBuild.Both.Select(entry => entry.Name)], BuildLimit);
         Assert.True(save.Succeeded, $"docker save failed: {save.Output}");
         return tar;
     }
