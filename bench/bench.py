@@ -620,6 +620,14 @@ def write_report(report: dict, out: Path) -> None:
     svg_path = out.with_suffix(".svg")
     svg_path.write_text(chart.render(summary))
     out.write_text(report_md.markdown(report, summary, svg_path.name))
+    # The README shows the full run's table; a smoke run or a tuning run (--out elsewhere) leaves it alone.
+    readme = BENCH_DIR.parent / "README.md"
+    if out.resolve() == (BENCH_DIR / "results.md").resolve() and not report["settings"]["smoke"] and readme.exists():
+        text = readme.read_text()
+        begin, end = text.find(report_md.README_BEGIN), text.find(report_md.README_END)
+        if begin >= 0 and end > begin:
+            readme.write_text(text[:begin] + report_md.readme_section(report, summary)
+                              + text[end + len(report_md.README_END):])
 
 
 def main() -> int:

@@ -120,6 +120,45 @@ def image_cell(image: dict | None) -> str:
     return f"{image['compressed_mb']:.1f} / {image['uncompressed_mb']:.1f}"
 
 
+def main_table(main_rows: list[dict]) -> list[str]:
+    """The results table (also copied into the README by bench.py)."""
+    lines = [
+        "| contestant | req/s (wrk) | × nginx | × Hono | req per CPU-s | × nginx | × Hono | p50 ms | p99 ms "
+        "| start → 200 ms | RSS idle MB | RSS end of load MB | image MB (gzip / raw) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in main_rows:
+        lines.append(
+            f"| {r['label']} | {fmt(r['rps'], 0)} | {fmt(r['rps_x_nginx'], 2)} | {fmt(r['rps_x_hono'], 2)} "
+            f"| {fmt(r['req_per_cpu_s'], 0)} | {fmt(r['req_per_cpu_s_x_nginx'], 2)} "
+            f"| {fmt(r['req_per_cpu_s_x_hono'], 2)} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 3)} | {fmt(r['start_ms'])} | {fmt(r['rss_idle_mb'])} "
+            f"| {fmt(r['rss_end_mb'])} | {image_cell(r['image'])} |")
+    return lines
+
+
+README_BEGIN = "<!-- bench-table: written by bench/run.sh from bench/results.json; edit bench/report.py, not this -->"
+README_END = "<!-- /bench-table -->"
+
+
+def readme_section(report: dict, summary: dict) -> str:
+    """The README's copy of the results: the table, the machine and what misses its target."""
+    m = report["machine"]
+    v = report["versions"]
+    main_rows = [r for r in summary["rows"] if not r["diagnostic"]]
+    missed = [t["target"] for t in summary["targets"] if t["holds"] is False]
+    lines = [README_BEGIN, ""] + main_table(main_rows) + [
+        "",
+        f"{m['cores']} cores ({m['cpu']}), .NET {v['.NET AOT build'].rsplit('/', 1)[-1]} (Native AOT), "
+        f"{' '.join(v['Deno'].split()[:2])}, Hono {v['Hono']}, {v['nginx']}; "
+        f"medians of {report['settings']['rounds']} rounds on {report['started_utc']}. "
+        f"{len(summary['targets']) - len(missed)} of {len(summary['targets'])} targets hold"
+        + (f"; missed: {'; '.join(missed)}." if missed else "."),
+        "",
+        README_END,
+    ]
+    return "\n".join(lines)
+
+
 def markdown(report: dict, summary: dict, svg_name: str) -> str:
     s = report["settings"]
     m = report["machine"]
@@ -144,16 +183,8 @@ def markdown(report: dict, summary: dict, svg_name: str) -> str:
         "drop when another tenant takes the core. For a fetcher it counts the fetcher's and its server's CPU. "
         "RSS is VmRSS of the process under load (the fetcher's own, not its upstream's).",
         "",
-        "| contestant | req/s (wrk) | × nginx | × Hono | req per CPU-s | × nginx | × Hono | p50 ms | p99 ms "
-        "| start → 200 ms | RSS idle MB | RSS end of load MB | image MB (gzip / raw) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in main_rows:
-        lines.append(
-            f"| {r['label']} | {fmt(r['rps'], 0)} | {fmt(r['rps_x_nginx'], 2)} | {fmt(r['rps_x_hono'], 2)} "
-            f"| {fmt(r['req_per_cpu_s'], 0)} | {fmt(r['req_per_cpu_s_x_nginx'], 2)} "
-            f"| {fmt(r['req_per_cpu_s_x_hono'], 2)} | {fmt(r['p50_ms'], 3)} | {fmt(r['p99_ms'], 3)} | {fmt(r['start_ms'])} | {fmt(r['rss_idle_mb'])} "
-            f"| {fmt(r['rss_end_mb'])} | {image_cell(r['image'])} |")
+    lines += main_table(main_rows)
     upstream_rows = [r for r in main_rows if r["upstream"]]
     if upstream_rows:
         lines += ["", "The server behind each fetcher (same run): " + "; ".join(

@@ -26,19 +26,9 @@ internal sealed class RequestLogProvider : ILoggerProvider
         IOptionsMonitor<SimpleConsoleFormatterOptions> simple,
         IOptionsMonitor<JsonConsoleFormatterOptions> json,
         TimeProvider time)
-        : this(console, simple, json, time, Console.OpenStandardOutput())
-    {
-    }
-
-    internal RequestLogProvider(
-        IOptionsMonitor<ConsoleLoggerOptions> console,
-        IOptionsMonitor<SimpleConsoleFormatterOptions> simple,
-        IOptionsMonitor<JsonConsoleFormatterOptions> json,
-        TimeProvider time,
-        Stream output)
     {
         _time = time;
-        _writer = new RequestLogWriter(output);
+        _writer = new RequestLogWriter(Console.OpenStandardOutput());
         _layout = RequestLogLayout.From(console.CurrentValue, simple.CurrentValue, json.CurrentValue);
         // Settings can change while running (appsettings.json reloads); the layout follows them.
         void Reload() => _layout = RequestLogLayout.From(console.CurrentValue, simple.CurrentValue, json.CurrentValue);

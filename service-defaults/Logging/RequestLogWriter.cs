@@ -6,7 +6,8 @@ namespace MinikubeDemo.ServiceDefaults.Logging;
 /// Writes request-log lines to standard output in batches, as an access log is written (nginx's
 /// <c>access_log</c> buffer, ASP.NET Core's W3C logger): a request thread only copies its finished line into a
 /// buffer, and one background thread writes whatever gathered in the last millisecond with one <c>write(2)</c>.
-/// Under load that is one system call and one thread wake-up per batch instead of per request.
+/// Under load that is one system call and one thread wake-up per batch instead of per request. The price: a
+/// request's line can reach standard output a millisecond after a console-logger line written just after it.
 /// </summary>
 internal sealed class RequestLogWriter : IDisposable
 {
