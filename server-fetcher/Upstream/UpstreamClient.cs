@@ -114,7 +114,7 @@ public sealed class UpstreamClient : IDisposable
         {
             var length = await ReadAtMostAsync(response.Content, buffer, cancellationToken);
             var message = Parse(buffer.AsSpan(0, length));
-            var instance = response.Headers.NonValidated.TryGetValues(InstanceName.Header, out var values) ? values.FirstOrDefault() : null;
+            var instance = response.Headers.NonValidated.TryGetValues(InstanceName.Header, out var values) ? values.ToString() : null;
             return new UpstreamMessage(message, instance);
         }
         finally

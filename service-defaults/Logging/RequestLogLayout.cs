@@ -7,11 +7,12 @@ using Microsoft.Extensions.Logging.Console;
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// How a request-log line looks: the same layout as the console logger's other lines under the same
-/// <c>Logging:Console</c> settings, a single-line <c>simple</c> line or a <c>json</c> object
-/// (<c>Logging__Console__FormatterName=json</c>), with the configured timestamp format.
+/// How a request-log line looks: the layout of the console logger's other lines under the same
+/// <c>Logging:Console</c> settings (<c>FormatterName</c> <c>simple</c> as one line, <c>systemd</c> or <c>json</c>;
+/// <c>FormatterOptions:TimestampFormat</c> and <c>UseUtcTimestamp</c>). Not followed: colours on a terminal,
+/// scopes and indented JSON.
 /// </summary>
-internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool useUtcTimestamp)
+internal sealed class RequestLogLayout(RequestLogFormat format, string? timestampFormat, bool useUtcTimestamp)
 {
     private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("Timestamp");
     private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("EventId");
@@ -25,16 +26,26 @@ internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool 
     [ThreadStatic]
     private static Utf8JsonWriter? t_jsonWriter;
 
-    public static RequestLogLayout From(ConsoleLoggerOptions console, SimpleConsoleFormatterOptions simple, JsonConsoleFormatterOptions json) =>
-        console.FormatterName == ConsoleFormatterNames.Json
-            ? new(json: true, json.TimestampFormat, json.UseUtcTimestamp)
-            : new(json: false, simple.TimestampFormat, simple.UseUtcTimestamp);
+    private const int StackTimestampBytes = 256;
+
+    public static RequestLogLayout From(ConsoleLoggerOptions console, SimpleConsoleFormatterOptions simple,
+        ConsoleFormatterOptions systemd, JsonConsoleFormatterOptions json)
+    {
+        // Formatter names are matched as the console logger matches them: ignoring case.
+        if (string.Equals(console.FormatterName, ConsoleFormatterNames.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            return new(RequestLogFormat.Json, json.TimestampFormat, json.UseUtcTimestamp);
+        }
+        return string.Equals(console.FormatterName, ConsoleFormatterNames.Systemd, StringComparison.OrdinalIgnoreCase)
+            ? new(RequestLogFormat.Systemd, systemd.TimestampFormat, systemd.UseUtcTimestamp)
+            : new(RequestLogFormat.Simple, simple.TimestampFormat, simple.UseUtcTimestamp);
+    }
 
     /// <summary>Appends one line, <c>\n</c> included, to <paramref name="output"/>.</summary>
     public void Write(in RequestLogEntry entry, TimeProvider time, IBufferWriter<byte> output)
     {
         var timestamp = timestampFormat is null ? default : useUtcTimestamp ? time.GetUtcNow() : time.GetLocalNow();
-        if (json)
+        if (format == RequestLogFormat.Json)
         {
             WriteJson(entry, timestamp, output);
         }
@@ -45,17 +56,27 @@ internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool 
         output.Write("\n"u8);
     }
 
-    // "2026-11-26T14:05:00.123Z info: MinikubeDemo.RequestLog[1] GET / 200 0.412ms", as SimpleConsoleFormatter
-    // writes it with SingleLine (no colours: the request log goes to a pipe in a pod).
+    // Simple: "2026-11-26T14:05:00.123Z info: MinikubeDemo.RequestLog[1] GET / 200 0.412ms", as SimpleConsoleFormatter
+    // writes it with SingleLine. Systemd: "<6>MinikubeDemo.RequestLog[1] GET / 200 0.412ms" (6: informational).
     private void WriteText(in RequestLogEntry entry, DateTimeOffset timestamp, IBufferWriter<byte> output)
     {
         var span = output.GetSpan(MaxTimestampBytes() + RequestLogging.Category.Length + 16 + entry.MaxMessageBytes);
         var length = 0;
-        if (timestampFormat is not null && timestamp.TryFormat(span, out var written, timestampFormat, CultureInfo.InvariantCulture))
+        if (format == RequestLogFormat.Systemd)
+        {
+            "<6>"u8.CopyTo(span);
+            length += 3;
+        }
+        if (timestampFormat is not null && timestamp.TryFormat(span[length..], out var written, timestampFormat, CultureInfo.InvariantCulture))
         {
             length += written;
         }
-        Utf8.TryWrite(span[length..], CultureInfo.InvariantCulture, $"info: {RequestLogging.Category}[{RequestLogEntry.EventId.Id}] ", out written);
+        if (format == RequestLogFormat.Simple)
+        {
+            "info: "u8.CopyTo(span[length..]);
+            length += 6;
+        }
+        Utf8.TryWrite(span[length..], CultureInfo.InvariantCulture, $"{RequestLogging.Category}[{RequestLogEntry.EventId.Id}] ", out written);
         length += written;
         entry.TryWriteMessage(span[length..], out written);
         output.Advance(length + written);
@@ -78,7 +99,8 @@ internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool 
         writer.WriteStartObject();
         if (timestampFormat is not null)
         {
-            Span<byte> formatted = stackalloc byte[MaxTimestampBytes()];
+            var size = MaxTimestampBytes();
+            Span<byte> formatted = size <= StackTimestampBytes ? stackalloc byte[StackTimestampBytes] : new byte[size];
             timestamp.TryFormat(formatted, out var written, timestampFormat, CultureInfo.InvariantCulture);
             writer.WriteString(TimestampName, formatted[..written]);
         }
@@ -100,4 +122,11 @@ internal sealed class RequestLogLayout(bool json, string? timestampFormat, bool 
 
     // A custom format can spell out names ("dddd", "MMMM"): generous, and only a size hint.
     private int MaxTimestampBytes() => 8 * (timestampFormat?.Length ?? 0) + 64;
+}
+
+internal enum RequestLogFormat
+{
+    Simple,
+    Systemd,
+    Json,
 }

@@ -16,6 +16,7 @@ internal sealed class RequestLogProvider : ILoggerProvider
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_line;
 
+    private readonly Stream _output;
     private readonly RequestLogWriter _writer;
     private readonly TimeProvider _time;
     private readonly IDisposable?[] _subscriptions;
@@ -24,15 +25,23 @@ internal sealed class RequestLogProvider : ILoggerProvider
     public RequestLogProvider(
         IOptionsMonitor<ConsoleLoggerOptions> console,
         IOptionsMonitor<SimpleConsoleFormatterOptions> simple,
+        IOptionsMonitor<ConsoleFormatterOptions> systemd,
         IOptionsMonitor<JsonConsoleFormatterOptions> json,
         TimeProvider time)
     {
         _time = time;
-        _writer = new RequestLogWriter(Console.OpenStandardOutput());
-        _layout = RequestLogLayout.From(console.CurrentValue, simple.CurrentValue, json.CurrentValue);
+        _output = Console.OpenStandardOutput();
+        _writer = new RequestLogWriter(_output);
+        RequestLogLayout Layout() => RequestLogLayout.From(console.CurrentValue, simple.CurrentValue, systemd.CurrentValue, json.CurrentValue);
+        _layout = Layout();
         // Settings can change while running (appsettings.json reloads); the layout follows them.
-        void Reload() => _layout = RequestLogLayout.From(console.CurrentValue, simple.CurrentValue, json.CurrentValue);
-        _subscriptions = [console.OnChange(_ => Reload()), simple.OnChange(_ => Reload()), json.OnChange(_ => Reload())];
+        _subscriptions =
+        [
+            console.OnChange(_ => _layout = Layout()),
+            simple.OnChange(_ => _layout = Layout()),
+            systemd.OnChange(_ => _layout = Layout()),
+            json.OnChange(_ => _layout = Layout()),
+        ];
     }
 
     public ILogger CreateLogger(string categoryName) =>
@@ -45,6 +54,7 @@ internal sealed class RequestLogProvider : ILoggerProvider
             subscription?.Dispose();
         }
         _writer.Dispose();
+        _output.Dispose();
     }
 
     private void Write(in RequestLogEntry entry)

@@ -11,10 +11,7 @@ namespace MinikubeDemo.ServiceDefaults.Logging;
 /// </summary>
 internal sealed class RequestLogWriter : IDisposable
 {
-    /// <summary>
-    /// A write of at most PIPE_BUF bytes to a pipe is atomic, so a batch never tears a line of the console
-    /// logger's, which writes to the same pipe (a pod's standard output).
-    /// </summary>
+    /// <summary>A write of at most PIPE_BUF bytes to a pipe is atomic, so a reader never sees part of one.</summary>
     internal const int MaxWriteBytes = 4096;
 
     /// <summary>Beyond this, lines are dropped and counted rather than holding requests behind a stuck reader.</summary>
@@ -52,19 +49,21 @@ internal sealed class RequestLogWriter : IDisposable
             {
                 return;
             }
+            var writerIdle = _pendingLength == 0 && _dropped == 0;
             if (_pendingLength + lines.Length > MaxPendingBytes)
             {
                 _dropped++;
-                return;
             }
-            if (_pendingLength + lines.Length > _pending.Length)
+            else
             {
-                Array.Resize(ref _pending, Math.Min(MaxPendingBytes, Math.Max(_pending.Length * 2, _pendingLength + lines.Length)));
+                if (_pendingLength + lines.Length > _pending.Length)
+                {
+                    Array.Resize(ref _pending, Math.Min(MaxPendingBytes, Math.Max(_pending.Length * 2, _pendingLength + lines.Length)));
+                }
+                lines.CopyTo(_pending.AsSpan(_pendingLength));
+                _pendingLength += lines.Length;
             }
-            lines.CopyTo(_pending.AsSpan(_pendingLength));
-            var wasEmpty = _pendingLength == 0 && _dropped == 0;
-            _pendingLength += lines.Length;
-            if (wasEmpty)
+            if (writerIdle)
             {
                 Monitor.Pulse(_gate);
             }
@@ -135,11 +134,17 @@ internal sealed class RequestLogWriter : IDisposable
             }
             try
             {
-                _output.Write(batch[..take]);
+                // The console logger writes a long line in several pieces (its writer flushes every 256 chars),
+                // under the lock of Console.Out; holding it keeps a batch from landing between those pieces.
+                lock (Console.Out)
+                {
+                    _output.Write(batch[..take]);
+                }
             }
-            catch (IOException)
+            catch (Exception)
             {
-                // Standard output is gone (its reader closed the pipe): there is nowhere left to log to.
+                // Standard output is gone or unusable (a closed descriptor, a full disk): nowhere left to log to,
+                // and this thread has no caller to tell; logging must never stop the service.
                 _outputBroken = true;
             }
             batch = batch[take..];

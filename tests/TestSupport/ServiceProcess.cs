@@ -64,10 +64,10 @@ public sealed partial class ServiceProcess : IDisposable
         return OutputLines;
     }
 
-    /// <summary>Waits until a line of standard output matches, and returns the matching lines.</summary>
-    public Task<List<string>> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout) =>
-        Eventually.UntilAsync(() => Task.FromResult(OutputLines.Where(match).ToList()), lines => lines.Count > 0, timeout,
-            _ => $"no line of standard output matched; it has:{Environment.NewLine}{string.Join(Environment.NewLine, OutputLines)}",
+    /// <summary>Waits until <paramref name="count"/> lines of standard output match, and returns the matching lines.</summary>
+    public Task<List<string>> WaitForOutputAsync(Func<string, bool> match, int count, TimeSpan timeout) =>
+        Eventually.UntilAsync(() => Task.FromResult(OutputLines.Where(match).ToList()), lines => lines.Count >= count, timeout,
+            lines => $"{lines.Count} of {count} lines of standard output matched; it has:{Environment.NewLine}{string.Join(Environment.NewLine, OutputLines)}",
             pollInterval: TimeSpan.FromMilliseconds(20));
 
     /// <summary>
