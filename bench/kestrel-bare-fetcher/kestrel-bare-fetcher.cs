@@ -1,9 +1,4 @@
 #:sdk Microsoft.NET.Sdk.Web
-#:property PublishAot=true
-#:property InvariantGlobalization=true
-#:property ServerGarbageCollector=false
-#:property ConcurrentGarbageCollection=false
-#:property StripSymbols=true
 
 // Diagnostic contestant of bench/: the least a fetcher can be on .NET. Kestrel and one pooled HttpClient, the
 // upstream's body read whole and wrapped, nothing else (no routing, middleware, resilience pipeline, request log

@@ -1,9 +1,4 @@
 #:sdk Microsoft.NET.Sdk.Web
-#:property PublishAot=true
-#:property InvariantGlobalization=true
-#:property ServerGarbageCollector=false
-#:property ConcurrentGarbageCollection=false
-#:property StripSymbols=true
 
 // Diagnostic contestant of bench/: Kestrel answering GET / with the same JSON and nothing on top
 // (no routing, middleware, request log or JSON serializer). It shows how much of the gap between
