@@ -56,14 +56,7 @@ Task("Build")
 
 Task("Test")
     .Description("Runs every test tier with `dotnet test`, the README's test command.")
-    .Does(() =>
-{
-    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = "test" });
-    if (exitCode != 0)
-    {
-        throw new CakeException($"dotnet test failed (exit code {exitCode}).");
-    }
-});
+    .Does(() => Run("dotnet", "test"));
 
 Task("Local")
     .Description("Publishes both services, runs them as local processes (the fetcher pointed at the server), calls both and stops them: the demo without a cluster.")
@@ -249,16 +242,18 @@ Task("Images")
         _ => null,
     };
     Information("{0}", $"Building the images for the {kind} cluster{(clusterName is null ? "" : $" {clusterName}")} (--cluster=<kind> to choose another).");
+    // minikube passes build arguments on to its builder as build options.
+    var buildArguments = string.Concat(BaseImageArguments().Select(argument => kind == "minikube"
+        ? $" --build-opt=build-arg={argument.Name}={argument.Value}"
+        : $" --build-arg {argument.Name}={argument.Value}"));
     foreach (var (dockerfile, image) in demoImages)
     {
         if (kind == "minikube")
         {
-            var buildOptions = string.Concat(BaseImageArguments().Select(argument => $" --build-opt=build-arg={argument.Name}={argument.Value}"));
-            Run("minikube", $"image build -p {clusterName} -t {image} -f {dockerfile}{buildOptions} .");
+            Run("minikube", $"image build -p {clusterName} -t {image} -f {dockerfile}{buildArguments} .");
             continue;
         }
 
-        var buildArguments = string.Concat(BaseImageArguments().Select(argument => $" --build-arg {argument.Name}={argument.Value}"));
         Run("docker", $"build -f {dockerfile} -t {image}{buildArguments} .");
         switch (kind)
         {

@@ -26,7 +26,8 @@ internal sealed class RequestLogLayout(RequestLogFormat format, string? timestam
     [ThreadStatic]
     private static Utf8JsonWriter? t_jsonWriter;
 
-    private const int StackTimestampBytes = 256;
+    // Buffers up to this size live on the stack; a long path or timestamp format gets a heap array instead.
+    private const int StackBufferBytes = 256;
 
     public static RequestLogLayout From(ConsoleLoggerOptions console, SimpleConsoleFormatterOptions simple,
         ConsoleFormatterOptions systemd, JsonConsoleFormatterOptions json)
@@ -87,20 +88,16 @@ internal sealed class RequestLogLayout(RequestLogFormat format, string? timestam
     {
         var writer = t_jsonWriter ??= new Utf8JsonWriter(output);
         writer.Reset(output);
-        Span<byte> message = stackalloc byte[256];
-        var messageLength = 0;
-        if (!entry.TryWriteMessage(message, out messageLength))
-        {
-            message = new byte[entry.MaxMessageBytes];
-            entry.TryWriteMessage(message, out messageLength);
-        }
+        var messageBytes = entry.MaxMessageBytes;
+        Span<byte> message = messageBytes <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : new byte[messageBytes];
+        entry.TryWriteMessage(message, out var messageLength);
         message = message[..messageLength];
 
         writer.WriteStartObject();
         if (timestampFormat is not null)
         {
-            var size = MaxTimestampBytes();
-            Span<byte> formatted = size <= StackTimestampBytes ? stackalloc byte[StackTimestampBytes] : new byte[size];
+            var timestampBytes = MaxTimestampBytes();
+            Span<byte> formatted = timestampBytes <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : new byte[timestampBytes];
             timestamp.TryFormat(formatted, out var written, timestampFormat, CultureInfo.InvariantCulture);
             writer.WriteString(TimestampName, formatted[..written]);
         }
