@@ -77,12 +77,11 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
                     });
             });
 
-        var failures = replies.Where(reply => FetcherReplyCheck.Problem(reply.Status, reply.Body) is not null).ToList();
-        if (failures.Count > 0)
+        var problems = replies.Select(reply => FetcherReplyCheck.Problem(reply.Status, reply.Body)).OfType<string>().ToList();
+        if (problems.Count > 0)
         {
-            var example = failures[0];
             throw new ClusterToolException(
-                $"{EndpointCheck.Count(failures.Count, "request")} of {settings.Requests} failed. First: {FetcherReplyCheck.Problem(example.Status, example.Body)}");
+                $"{EndpointCheck.Count(problems.Count, "request")} of {settings.Requests} failed. First: {problems[0]}");
         }
 
         var tally = new InstanceTally();
