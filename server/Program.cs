@@ -1,5 +1,5 @@
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults;
-using MinikubeDemo.ServiceDefaults.Contracts;
 
 // The course's server: GET / answers {"message":"Hello world!"}.
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -8,7 +8,7 @@ builder.AddServiceDefaults();
 var app = builder.Build();
 app.UseServiceDefaults();
 
-var hello = new MessageResponse("Hello world!");
+var hello = new MessageResponse(DemoContract.Server.Greeting);
 app.MapGet("/", () => TypedResults.Ok(hello))
     .WithName("GetMessage")
     .WithSummary("Answers the course's greeting.");

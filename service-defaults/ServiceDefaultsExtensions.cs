@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using MinikubeDemo.ServiceDefaults.Contracts;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
@@ -20,9 +20,6 @@ namespace MinikubeDemo.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The port of the course: both services listen on 8000 unless told otherwise.</summary>
-    public const int DefaultHttpPort = 8000;
-
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         ListenOnDefaultPortUnlessConfigured(builder);
@@ -36,7 +33,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddRequestLog();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
@@ -70,7 +67,7 @@ public static class ServiceDefaultsExtensions
         var drain = app.Services.GetRequiredService<DrainState>();
         app.Use((context, next) =>
         {
-            context.Response.Headers[InstanceName.Header] = instance;
+            context.Response.Headers[DemoContract.Headers.Instance] = instance;
             if (drain.IsDraining)
             {
                 // Move keep-alive clients off this replica before its listener closes.
@@ -86,7 +83,7 @@ public static class ServiceDefaultsExtensions
 
     private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
     {
-        // ASPNETCORE_URLS / --urls and ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS win; otherwise 8000, not Kestrel's 5000.
+        // ASPNETCORE_URLS / --urls and ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS win; otherwise the course's 8000, not Kestrel's 5000.
         string?[] configured =
         [
             builder.Configuration[WebHostDefaults.ServerUrlsKey],
@@ -95,7 +92,7 @@ public static class ServiceDefaultsExtensions
         ];
         if (configured.All(string.IsNullOrEmpty))
         {
-            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

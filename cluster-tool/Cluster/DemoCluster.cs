@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Cluster;
 
@@ -82,7 +83,7 @@ internal sealed class DemoCluster(ClusterSession session)
     /// </summary>
     public async Task<FetcherReply> FetchAsync(CancellationToken cancellationToken)
     {
-        var uri = new Uri(Client.BaseUri, $"api/v1/namespaces/{Namespace}/services/{DemoNames.FetcherService}/proxy/");
+        var uri = new Uri(Client.BaseUri, $"api/v1/namespaces/{Namespace}/services/{DemoContract.Fetcher.Service}/proxy/");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (Client.Credentials is { } credentials)
         {
@@ -91,7 +92,7 @@ internal sealed class DemoCluster(ClusterSession session)
 
         using var response = await Client.HttpClient.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var upstream = response.Headers.TryGetValues(DemoNames.UpstreamInstanceHeader, out var values) ? values.FirstOrDefault() : null;
+        var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.FirstOrDefault() : null;
         return new FetcherReply(response.StatusCode, body, upstream);
     }
 

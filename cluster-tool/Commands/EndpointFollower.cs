@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -19,20 +20,20 @@ internal static class EndpointFollower
         var clock = Stopwatch.StartNew();
         string? shown = null;
         IReadOnlyList<string> endpoints = [];
-        await AnsiConsole.Status().StartAsync($"Waiting for {DemoNames.ServerService} to list every ready replica", async _ =>
+        await AnsiConsole.Status().StartAsync($"Waiting for {DemoContract.Server.Service} to list every ready replica", async _ =>
         {
             while (true)
             {
-                var rollout = await cluster.ReadRolloutAsync(DemoNames.ServerDeployment, cancellationToken);
-                endpoints = await cluster.ReadyEndpointsAsync(DemoNames.ServerService, cancellationToken);
+                var rollout = await cluster.ReadRolloutAsync(DemoContract.Server.Deployment, cancellationToken);
+                endpoints = await cluster.ReadyEndpointsAsync(DemoContract.Server.Service, cancellationToken);
                 var line = EndpointCheck.FormatLikeKubectl(endpoints);
                 if (line != shown)
                 {
-                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]+{clock.Elapsed.TotalSeconds,5:0.0} s[/]  {DemoNames.ServerService}   {line}");
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]+{clock.Elapsed.TotalSeconds,5:0.0} s[/]  {DemoContract.Server.Service}   {line}");
                     shown = line;
                 }
 
-                var verdict = EndpointCheck.Compare(DemoNames.ServerService, endpoints, DemoNames.ServerDeployment, rollout.Ready);
+                var verdict = EndpointCheck.Compare(DemoContract.Server.Service, endpoints, DemoContract.Server.Deployment, rollout.Ready);
                 if (rollout.Complete && verdict.Matches)
                 {
                     AnsiConsole.MarkupLineInterpolated($"[green]{verdict.Message}[/]");
@@ -41,7 +42,7 @@ internal static class EndpointFollower
 
                 if (clock.Elapsed >= timeout)
                 {
-                    var problems = await cluster.DiagnoseAsync(DemoNames.ServerDeployment, cancellationToken);
+                    var problems = await cluster.DiagnoseAsync(DemoContract.Server.Deployment, cancellationToken);
                     var reasons = rollout.Complete ? verdict.Message : RolloutCheck.NotReadyMessage([rollout], timeout);
                     throw new ClusterToolException(string.Join(Environment.NewLine, [reasons, .. problems.Select(problem => problem.Message)]));
                 }
@@ -57,7 +58,7 @@ internal static class EndpointFollower
     public static void PrintLikeKubectl(IReadOnlyList<string> endpoints)
     {
         AnsiConsole.WriteLine();
-        foreach (var line in EndpointCheck.KubectlTable(DemoNames.ServerService, endpoints))
+        foreach (var line in EndpointCheck.KubectlTable(DemoContract.Server.Service, endpoints))
         {
             AnsiConsole.WriteLine(line);
         }

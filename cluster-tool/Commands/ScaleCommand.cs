@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -22,10 +23,10 @@ internal sealed class ScaleCommand : ClusterCommand<ScaleSettings>
     protected override async Task RunAsync(DemoCluster cluster, ScaleSettings settings, CancellationToken cancellationToken)
     {
         var replicas = settings.Replicas!.Value;
-        AnsiConsole.MarkupLineInterpolated($"Scaling {DemoNames.ServerDeployment} to {replicas}; the endpoint list follows:");
-        var before = await cluster.ReadyEndpointsAsync(DemoNames.ServerService, cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"[grey]{"before",-8}[/]  {DemoNames.ServerService}   {EndpointCheck.FormatLikeKubectl(before)}");
-        await cluster.ScaleAsync(DemoNames.ServerDeployment, replicas, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"Scaling {DemoContract.Server.Deployment} to {replicas}; the endpoint list follows:");
+        var before = await cluster.ReadyEndpointsAsync(DemoContract.Server.Service, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"[grey]{"before",-8}[/]  {DemoContract.Server.Service}   {EndpointCheck.FormatLikeKubectl(before)}");
+        await cluster.ScaleAsync(DemoContract.Server.Deployment, replicas, cancellationToken);
         var endpoints = await EndpointFollower.FollowAsync(cluster, settings.Timeout, cancellationToken);
         EndpointFollower.PrintLikeKubectl(endpoints);
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,7 +28,7 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
 {
     protected override async Task RunAsync(DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)
     {
-        await RolloutWaiter.WaitAsync(cluster, DemoNames.Deployments, settings.Timeout, cancellationToken);
+        await RolloutWaiter.WaitAsync(cluster, DemoContract.Apps.Select(app => app.Deployment).ToList(), settings.Timeout, cancellationToken);
 
         var endpoints = await EndpointFollower.FollowAsync(cluster, settings.Timeout, cancellationToken);
         EndpointFollower.PrintLikeKubectl(endpoints);
@@ -38,7 +39,7 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
             throw new ClusterToolException(problem);
         }
 
-        AnsiConsole.MarkupLineInterpolated($"GET / on {DemoNames.FetcherService}: [green]{first.Body}[/] (server pod {first.UpstreamInstance ?? "unknown"})");
+        AnsiConsole.MarkupLineInterpolated($"GET / on {DemoContract.Fetcher.Service}: [green]{first.Body}[/] (server pod {first.UpstreamInstance ?? "unknown"})");
 
         var tally = await SendManyAsync(cluster, settings, cancellationToken);
         AnsiConsole.WriteLine();
@@ -48,7 +49,7 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
             .LeftAlignLabel()
             .AddItems(tally.Counts, pair => new BarChartItem(pair.Key, pair.Value, Color.Aqua)));
 
-        var silent = tally.Silent(await cluster.ReadyPodsAsync(DemoNames.ServerDeployment, cancellationToken));
+        var silent = tally.Silent(await cluster.ReadyPodsAsync(DemoContract.Server.Deployment, cancellationToken));
         if (silent.Count > 0)
         {
             // Not a failure: which pod answers is up to the fetcher's connection reuse and kube-proxy.

@@ -1,4 +1,5 @@
 using MinikubeDemo.ClusterTool.Cluster;
+using MinikubeDemo.Contract;
 using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -8,7 +9,7 @@ internal sealed class WaitCommand : ClusterCommand<ClusterSettings>
 {
     protected override async Task RunAsync(DemoCluster cluster, ClusterSettings settings, CancellationToken cancellationToken)
     {
-        await RolloutWaiter.WaitAsync(cluster, DemoNames.Deployments, settings.Timeout, cancellationToken);
+        await RolloutWaiter.WaitAsync(cluster, DemoContract.Apps.Select(app => app.Deployment).ToList(), settings.Timeout, cancellationToken);
         AnsiConsole.MarkupLine("[green]Both Deployments are rolled out and ready.[/]");
     }
 }

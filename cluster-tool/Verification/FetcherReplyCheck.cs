@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Verification;
 
@@ -9,7 +10,7 @@ internal static class FetcherReplyCheck
     /// <summary>Null when the reply is the chapter's; otherwise what went wrong and where to look.</summary>
     public static string? Problem(HttpStatusCode status, string body)
     {
-        if (status == HttpStatusCode.OK && body == DemoNames.ExpectedFetcherBody)
+        if (status == HttpStatusCode.OK && body == DemoContract.Fetcher.Body)
         {
             return null;
         }
@@ -18,15 +19,15 @@ internal static class FetcherReplyCheck
         return status switch
         {
             HttpStatusCode.OK =>
-                $"The fetcher answered 200 with an unexpected body: expected {DemoNames.ExpectedFetcherBody}, {got}.",
+                $"The fetcher answered 200 with an unexpected body: expected {DemoContract.Fetcher.Body}, {got}.",
             HttpStatusCode.BadGateway =>
-                $"The fetcher could not get an answer from {DemoNames.ServerService} ({got}): check the server pods " +
-                $"and the NetworkPolicy, and the fetcher's log: kubectl logs deploy/{DemoNames.FetcherDeployment}.",
+                $"The fetcher could not get an answer from {DemoContract.Server.Service} ({got}): check the server pods " +
+                $"and the NetworkPolicy, and the fetcher's log: kubectl logs deploy/{DemoContract.Fetcher.Deployment}.",
             HttpStatusCode.GatewayTimeout =>
-                $"The fetcher timed out calling {DemoNames.ServerService} ({got}): kubectl logs deploy/{DemoNames.FetcherDeployment}.",
+                $"The fetcher timed out calling {DemoContract.Server.Service} ({got}): kubectl logs deploy/{DemoContract.Fetcher.Deployment}.",
             HttpStatusCode.ServiceUnavailable =>
-                $"No ready fetcher pod behind {DemoNames.FetcherService} ({got}): run the `wait` command, then kubectl get pods.",
-            _ => $"Unexpected reply from the fetcher: expected 200 {DemoNames.ExpectedFetcherBody}, {got}.",
+                $"No ready fetcher pod behind {DemoContract.Fetcher.Service} ({got}): run the `wait` command, then kubectl get pods.",
+            _ => $"Unexpected reply from the fetcher: expected 200 {DemoContract.Fetcher.Body}, {got}.",
         };
     }
 

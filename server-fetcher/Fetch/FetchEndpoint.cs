@@ -1,16 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
-using MinikubeDemo.ServiceDefaults.Contracts;
 
 namespace MinikubeDemo.ServerFetcher.Fetch;
 
 /// <summary><c>GET /</c>: the course's fetcher, which asks the server for its message and answers "Fetched: " + it.</summary>
 public static partial class FetchEndpoint
 {
-    /// <summary>Which server instance answered, passed on so that load balancing can be seen through the fetcher.</summary>
-    public const string UpstreamInstanceHeader = "X-Upstream-Instance";
-
     public static RouteHandlerBuilder MapFetch(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/", HandleAsync)
             .WithName("GetFetchedMessage")
@@ -26,9 +23,10 @@ public static partial class FetchEndpoint
             var fetched = await upstream.GetMessageAsync(cancellationToken);
             if (fetched.Instance is not null)
             {
-                response.Headers[UpstreamInstanceHeader] = fetched.Instance;
+                // Which server replica answered, passed on so that load balancing can be seen through the fetcher.
+                response.Headers[DemoContract.Headers.UpstreamInstance] = fetched.Instance;
             }
-            return TypedResults.Ok(new MessageResponse($"Fetched: {fetched.Message}"));
+            return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + fetched.Message));
         }
         catch (UpstreamException e)
         {

@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using MinikubeDemo.ServiceDefaults.Contracts;
-using MinikubeDemo.ServiceDefaults.Hosting;
+using MinikubeDemo.Contract;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
@@ -114,7 +113,7 @@ public sealed class UpstreamClient : IDisposable
         {
             var length = await ReadAtMostAsync(response.Content, buffer, cancellationToken);
             var message = Parse(buffer.AsSpan(0, length));
-            var instance = response.Headers.NonValidated.TryGetValues(InstanceName.Header, out var values) ? values.ToString() : null;
+            var instance = response.Headers.NonValidated.TryGetValues(DemoContract.Headers.Instance, out var values) ? values.ToString() : null;
             return new UpstreamMessage(message, instance);
         }
         finally
@@ -145,7 +144,7 @@ public sealed class UpstreamClient : IDisposable
         MessageResponse? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(body, ContractsJsonContext.Default.MessageResponse);
+            parsed = JsonSerializer.Deserialize(body, ContractJsonContext.Default.MessageResponse);
         }
         catch (JsonException e)
         {

@@ -1,3 +1,5 @@
+using MinikubeDemo.Contract;
+
 namespace MinikubeDemo.ServerFetcher.Upstream;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed class UpstreamOptions
     public const string SectionName = "Upstream";
 
     /// <summary>The server's Service, found by its cluster DNS name, as in the course.</summary>
-    public string BaseUrl { get; set; } = "http://minikube-demo-server-service:8000";
+    public string BaseUrl { get; set; } = DemoContract.Fetcher.UpstreamUrl;
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 

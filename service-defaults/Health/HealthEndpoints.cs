@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using MinikubeDemo.ServiceDefaults.Contracts;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Shutdown;
 
 namespace MinikubeDemo.ServiceDefaults.Health;
@@ -26,7 +26,7 @@ public static class HealthEndpoints
 
         health.MapGet(ReadinessPath, Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> (DrainState drain) =>
                 drain.IsDraining
-                    ? TypedResults.Json(HealthResponse.Draining, ContractsJsonContext.Default.HealthResponse,
+                    ? TypedResults.Json(HealthResponse.Draining, ContractJsonContext.Default.HealthResponse,
                         statusCode: StatusCodes.Status503ServiceUnavailable)
                     : TypedResults.Ok(HealthResponse.Healthy))
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)

@@ -1,14 +1,11 @@
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Which replica this process is: the pod name Kubernetes passes through the downward API
-/// (<c>POD_NAME</c>), else the host name (a container's ID under plain Docker).
+/// Which replica this process is, for the <c>X-Instance</c> header: the pod name Kubernetes passes through the
+/// downward API (<c>POD_NAME</c>), else the host name (a container's ID under plain Docker).
 /// </summary>
 public sealed class InstanceName(string value)
 {
-    /// <summary>The response header that carries <see cref="Value"/>, so load balancing can be seen from outside.</summary>
-    public const string Header = "X-Instance";
-
     public string Value { get; } = value;
 
     public static InstanceName FromEnvironment() =>

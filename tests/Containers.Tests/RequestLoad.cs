@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Containers.Tests;
 
@@ -88,7 +89,7 @@ internal sealed class RequestLoad : IAsyncDisposable
         {
             using var response = await _client.GetAsync(new Uri("/", UriKind.Relative), CancellationToken.None);
             await response.Content.LoadIntoBufferAsync(CancellationToken.None);
-            var upstream = response.Headers.TryGetValues("X-Upstream-Instance", out var values) ? values.First() : null;
+            var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.First() : null;
             return new FetchOutcome(_clock.Elapsed, _clock.Elapsed - startedAt, (int)response.StatusCode, upstream, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

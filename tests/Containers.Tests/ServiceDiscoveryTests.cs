@@ -1,5 +1,6 @@
 using System.Net;
 using Docker.DotNet.Models;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Containers.Tests;
 
@@ -39,7 +40,7 @@ public sealed class ServiceDiscoveryTests(ReplicatedTopologyFixture fixture) : I
         using var response = await client.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 60_000)]

@@ -3,6 +3,7 @@ using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Containers.Tests;
 
@@ -17,10 +18,6 @@ internal sealed record ServerReplica(string PodName, IContainer Container);
 /// </summary>
 internal sealed class Topology : IAsyncDisposable
 {
-    public const string ServiceName = "minikube-demo-server-service";
-
-    private const int ServicePort = 8000;
-
     private readonly INetwork _network;
 
     private Topology(INetwork network, IReadOnlyList<ServerReplica> servers, IContainer fetcher)
@@ -47,9 +44,9 @@ internal sealed class Topology : IAsyncDisposable
             var servers = new List<ServerReplica>();
             for (var index = 0; index < replicas; index++)
             {
-                var podName = $"minikube-demo-server-{index}";
+                var podName = $"{DemoContract.Server.Name}-{index}";
                 var builder = Service(DemoImages.Server, network)
-                    .WithNetworkAliases(ServiceName)
+                    .WithNetworkAliases(DemoContract.Server.Service)
                     .WithEnvironment("POD_NAME", podName);
                 if (drainDelay is { } delay)
                 {
@@ -59,7 +56,7 @@ internal sealed class Topology : IAsyncDisposable
                 servers.Add(new ServerReplica(podName, await StartAsync(builder.Build(), containers, cancellationToken)));
             }
 
-            var fetcherBuilder = Service(DemoImages.Fetcher, network).WithEnvironment("POD_NAME", "minikube-demo-server-fetcher-0");
+            var fetcherBuilder = Service(DemoImages.Fetcher, network).WithEnvironment("POD_NAME", $"{DemoContract.Fetcher.Name}-0");
             if (replicas == 0)
             {
                 // As a Service without ready endpoints, whose connections are refused. Not the bare service name:
@@ -81,7 +78,7 @@ internal sealed class Topology : IAsyncDisposable
     public static ContainerBuilder Service(DemoImage image, INetwork? network = null)
     {
         var builder = new ContainerBuilder(image.Name)
-            .WithPortBinding(ServicePort, assignRandomHostPort: true)
+            .WithPortBinding(DemoContract.Port, assignRandomHostPort: true)
             .WithCreateParameterModifier(parameters =>
             {
                 var hostConfig = parameters.HostConfig ??= new HostConfig();
@@ -93,13 +90,13 @@ internal sealed class Topology : IAsyncDisposable
                 }
             })
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(
-                request => request.ForPort(ServicePort).ForPath("/readyz"),
+                request => request.ForPort(DemoContract.Port).ForPath("/readyz"),
                 wait => wait.WithTimeout(TimeSpan.FromSeconds(30))));
         return network is null ? builder : builder.WithNetwork(network);
     }
 
     public static Uri BaseAddress(IContainer container) =>
-        new UriBuilder(Uri.UriSchemeHttp, container.Hostname, container.GetMappedPublicPort(ServicePort)).Uri;
+        new UriBuilder(Uri.UriSchemeHttp, container.Hostname, container.GetMappedPublicPort(DemoContract.Port)).Uri;
 
     public HttpClient CreateFetcherClient() => new() { BaseAddress = BaseAddress(Fetcher), Timeout = TimeSpan.FromSeconds(15) };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Server.Tests;
@@ -17,7 +18,7 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task On_sigterm_it_turns_unready_at_once_keeps_serving_through_the_drain_then_exits()
     {
-        using var server = await ServiceProcess.StartDotnetAsync("minikube-demo-server",
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name,
             new Dictionary<string, string> { ["Shutdown__DrainDelay"] = DrainDelay.ToString("c") }, Ct);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz", Ct)).StatusCode);

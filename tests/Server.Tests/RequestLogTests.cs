@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Console;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.TestSupport;
 
@@ -158,7 +159,7 @@ public sealed class RequestLogTests
     [InlineData("json")]
     public async Task The_real_process_writes_each_request_once_to_standard_output(string formatter)
     {
-        using var server = await ServiceProcess.StartDotnetAsync("minikube-demo-server",
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name,
             new Dictionary<string, string> { ["Logging__Console__FormatterName"] = formatter }, Ct);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
 
@@ -187,7 +188,7 @@ public sealed class RequestLogTests
     [Fact]
     public async Task Its_log_level_silences_it_like_any_category()
     {
-        using var server = await ServiceProcess.StartDotnetAsync("minikube-demo-server",
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name,
             new Dictionary<string, string> { ["Logging__LogLevel__MinikubeDemo.RequestLog"] = "Warning", ["Shutdown__DrainDelay"] = "00:00:00" }, Ct);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
 

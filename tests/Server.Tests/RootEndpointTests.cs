@@ -1,4 +1,5 @@
 using System.Net;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Server.Tests;
 
@@ -17,7 +18,7 @@ public sealed class RootEndpointTests : IClassFixture<ServerApp>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""{"message":"Hello world!"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(DemoContract.Server.Body, await response.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

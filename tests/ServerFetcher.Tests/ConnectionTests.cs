@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
@@ -106,7 +107,7 @@ public sealed class ConnectionTests
         upstream.Behave(context =>
         {
             connections[context.Connection.Id] = true;
-            return StubUpstream.Answer("""{"message":"Hello world!"}""")(context);
+            return StubUpstream.Answer(DemoContract.Server.Body)(context);
         });
         await using var fetcher = new FetcherApp(upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:PooledConnectionLifetime"] = lifetime });
         using var client = fetcher.CreateClient();

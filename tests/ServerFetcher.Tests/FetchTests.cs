@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Fetch;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using static MinikubeDemo.ServerFetcher.Tests.Problems;
@@ -40,15 +41,15 @@ public sealed class FetchTests : IAsyncLifetime
     [Fact]
     public async Task Fetches_the_servers_message_and_says_which_instance_answered()
     {
-        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}""", instance: "minikube-demo-server-deployment-a"));
+        _upstream.Behave(StubUpstream.Answer(DemoContract.Server.Body, instance: "minikube-demo-server-deployment-a"));
 
         using var response = await _client.GetAsync("/", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(Ct));
-        Assert.Equal("minikube-demo-server-deployment-a", Assert.Single(response.Headers.GetValues(FetchEndpoint.UpstreamInstanceHeader)));
-        Assert.Single(response.Headers.GetValues(InstanceName.Header));
+        Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("minikube-demo-server-deployment-a", Assert.Single(response.Headers.GetValues(DemoContract.Headers.UpstreamInstance)));
+        Assert.Single(response.Headers.GetValues(DemoContract.Headers.Instance));
     }
 
     [Fact]
@@ -76,12 +77,12 @@ public sealed class FetchTests : IAsyncLifetime
     public async Task A_transient_failure_is_retried_and_recovered(string failure)
     {
         var fail = Failure(failure);
-        _upstream.Behave(FetcherApp.MaxRetryAttempts, fail, StubUpstream.Answer("""{"message":"Hello world!"}"""));
+        _upstream.Behave(FetcherApp.MaxRetryAttempts, fail, StubUpstream.Answer(DemoContract.Server.Body));
 
         using var response = await _client.GetAsync("/", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
     }
 
@@ -147,7 +148,7 @@ public sealed class FetchTests : IAsyncLifetime
                 cookiesSeen.Add(context.Request.Headers.Cookie.ToString());
             }
             context.Response.Headers.SetCookie = "session=first-caller; Path=/";
-            return StubUpstream.Answer("""{"message":"Hello world!"}""")(context);
+            return StubUpstream.Answer(DemoContract.Server.Body)(context);
         });
 
         (await _client.GetAsync("/", Ct)).Dispose();
@@ -237,7 +238,7 @@ public sealed class FetchTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
         }
 
-        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}"""));
+        _upstream.Behave(StubUpstream.Answer(DemoContract.Server.Body));
         using var recovered = await _client.GetAsync("/", Ct);
 
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
@@ -264,7 +265,7 @@ public sealed class FetchTests : IAsyncLifetime
         Assert.Equal(callsBeforeOpen, _upstream.Requests);
 
         // The server recovers; after the break the next call goes through and closes the circuit.
-        _upstream.Behave(StubUpstream.Answer("""{"message":"Hello world!"}"""));
+        _upstream.Behave(StubUpstream.Answer(DemoContract.Server.Body));
         await Task.Delay(FetcherApp.BreakDuration + TimeSpan.FromMilliseconds(200), Ct);
         using (var probe = await _client.GetAsync("/", Ct))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
 
@@ -31,7 +32,7 @@ public sealed class ShutdownTests
 
         using var response = await inFlight;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"message":"Fetched: Hello world!"}""", await response.Content.ReadAsStringAsync(ct));
+        Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(ct));
         await stopping;
     }
 }

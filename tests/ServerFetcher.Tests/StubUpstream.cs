@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
 
@@ -13,7 +14,7 @@ namespace MinikubeDemo.ServerFetcher.Tests;
 public sealed class StubUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private volatile RequestDelegate _behaviour = Answer("""{"message":"Hello world!"}""");
+    private volatile RequestDelegate _behaviour = Answer(DemoContract.Server.Body);
     private int _requests;
 
     private StubUpstream(WebApplication app) => _app = app;
@@ -56,7 +57,7 @@ public sealed class StubUpstream : IAsyncDisposable
             context.Response.ContentType = contentType;
             if (instance is not null)
             {
-                context.Response.Headers["X-Instance"] = instance;
+                context.Response.Headers[DemoContract.Headers.Instance] = instance;
             }
             return context.Response.WriteAsync(body);
         };
@@ -94,7 +95,7 @@ public sealed class StubUpstream : IAsyncDisposable
         {
             return; // The fetcher gave up: that is what is being tested.
         }
-        await Answer("""{"message":"Hello world!"}""")(context);
+        await Answer(DemoContract.Server.Body)(context);
     };
 
     public async ValueTask DisposeAsync()

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Shutdown;
@@ -65,7 +66,7 @@ public abstract class ServiceDefaultsContractTests<TProgram>
 
         using var response = await client.GetAsync("/healthz", Ct);
 
-        Assert.Equal(InstanceName.FromEnvironment().Value, Assert.Single(response.Headers.GetValues(InstanceName.Header)));
+        Assert.Equal(InstanceName.FromEnvironment().Value, Assert.Single(response.Headers.GetValues(DemoContract.Headers.Instance)));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.K3s;
@@ -25,9 +26,9 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         await K3sAvailability.RequireAsync();
 
         await ExpectEndpointsAsync(2);
-        await cluster.Demo.ScaleAsync(DemoNames.ServerDeployment, 1, Cancellation);
+        await cluster.Demo.ScaleAsync(DemoContract.Server.Deployment, 1, Cancellation);
         await ExpectEndpointsAsync(1);
-        await cluster.Demo.ScaleAsync(DemoNames.ServerDeployment, 2, Cancellation);
+        await cluster.Demo.ScaleAsync(DemoContract.Server.Deployment, 2, Cancellation);
         await ExpectEndpointsAsync(2);
     }
 
@@ -39,8 +40,8 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         var reply = await cluster.Demo.FetchAsync(Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
-        Assert.Equal(DemoNames.ExpectedFetcherBody, reply.Body);
-        Assert.StartsWith($"{DemoNames.ServerDeployment}-", reply.UpstreamInstance, StringComparison.Ordinal);
+        Assert.Equal(DemoContract.Fetcher.Body, reply.Body);
+        Assert.StartsWith($"{DemoContract.Server.Deployment}-", reply.UpstreamInstance, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,13 +74,13 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         using var reader = new StreamReader(logStream);
         var log = await reader.ReadToEndAsync(Cancellation);
 
-        Assert.Contains($"fetcher-body={DemoNames.ExpectedFetcherBody}", log, StringComparison.Ordinal);
+        Assert.Contains($"fetcher-body={DemoContract.Fetcher.Body}", log, StringComparison.Ordinal);
         Assert.Contains("server=blocked", log, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("fetcher.minikube-demo.localhost", DemoNames.ExpectedFetcherBody)]
-    [InlineData("server.minikube-demo.localhost", """{"message":"Hello world!"}""")]
+    [InlineData(DemoContract.Fetcher.IngressHost, DemoContract.Fetcher.Body)]
+    [InlineData(DemoContract.Server.IngressHost, DemoContract.Server.Body)]
     public async Task Ingress_routes_each_host_to_its_Service_through_Traefik(string host, string expectedBody)
     {
         await K3sAvailability.RequireAsync();
@@ -111,14 +112,14 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         var seen = await Eventually.UntilAsync(
             async () =>
             {
-                var rollout = await cluster.Demo.ReadRolloutAsync(DemoNames.ServerDeployment, Cancellation);
-                var endpoints = await cluster.Demo.ReadyEndpointsAsync(DemoNames.ServerService, Cancellation);
+                var rollout = await cluster.Demo.ReadRolloutAsync(DemoContract.Server.Deployment, Cancellation);
+                var endpoints = await cluster.Demo.ReadyEndpointsAsync(DemoContract.Server.Service, Cancellation);
                 return (Rollout: rollout, Endpoints: endpoints);
             },
             state => state.Rollout.Complete && state.Rollout.Desired == replicas && state.Endpoints.Count == replicas,
             SettleLimit,
             state => $"{state.Rollout.Deployment} {state.Rollout.Summary}; endpoints {EndpointCheck.FormatLikeKubectl(state.Endpoints)}");
 
-        Assert.True(EndpointCheck.Compare(DemoNames.ServerService, seen.Endpoints, DemoNames.ServerDeployment, seen.Rollout.Ready).Matches);
+        Assert.True(EndpointCheck.Compare(DemoContract.Server.Service, seen.Endpoints, DemoContract.Server.Deployment, seen.Rollout.Ready).Matches);
     }
 }

@@ -5,6 +5,7 @@ using k8s.Models;
 using MinikubeDemo.Cluster.Tests.Manifests;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Cluster;
+using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 using Testcontainers.K3s;
 
@@ -114,7 +115,7 @@ public sealed class K3sDemoCluster : IAsyncLifetime
         await Eventually.UntilAsync(
             async () =>
             {
-                var states = await Task.WhenAll(DemoNames.Deployments.Select(name => Demo.ReadRolloutAsync(name, cancellationToken)));
+                var states = await Task.WhenAll(DemoContract.Apps.Select(app => app.Deployment).ToList().Select(name => Demo.ReadRolloutAsync(name, cancellationToken)));
                 var problems = new List<string>();
                 foreach (var state in states.Where(state => !state.Complete))
                 {

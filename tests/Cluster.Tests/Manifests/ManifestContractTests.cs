@@ -1,14 +1,13 @@
 using k8s;
 using k8s.Models;
 using MinikubeDemo.ClusterTool;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Cluster.Tests.Manifests;
 
 /// <summary>k8s/ against the chapter's contract and the Pod Security Standards "restricted" profile.</summary>
 public sealed class ManifestContractTests
 {
-    private const int AppPort = 8000;
-
     /// <summary>The app's drain delay on SIGTERM (Shutdown__DrainDelay default); the grace period must cover it and in-flight work.</summary>
     private const int DrainDelaySeconds = 5;
 
@@ -19,15 +18,12 @@ public sealed class ManifestContractTests
     /// <summary>The seccomp profile types the restricted profile accepts.</summary>
     private static readonly string[] AllowedSeccompProfiles = ["RuntimeDefault", "Localhost"];
 
-    private const string ServerApp = "minikube-demo-server";
-    private const string FetcherApp = "minikube-demo-server-fetcher";
-
     private static readonly ManifestSet Manifests = ManifestSet.Load(RepositoryPaths.ManifestDirectory);
 
     public static TheoryData<string, string, string, int, string> ChapterApps => new()
     {
-        { DemoNames.ServerDeployment, ServerApp, "minikube-demo-server:1.0", 2, DemoNames.ServerService },
-        { DemoNames.FetcherDeployment, FetcherApp, "minikube-demo-server-fetcher:1.0", 1, DemoNames.FetcherService },
+        { DemoContract.Server.Deployment, DemoContract.Server.Name, DemoContract.Server.Image, 2, DemoContract.Server.Service },
+        { DemoContract.Fetcher.Deployment, DemoContract.Fetcher.Name, DemoContract.Fetcher.Image, 1, DemoContract.Fetcher.Service },
     };
 
     [Fact]
@@ -78,7 +74,7 @@ public sealed class ManifestContractTests
         Assert.Equal(image, container.Image);
         Assert.Equal("Never", container.ImagePullPolicy);
         var port = Assert.Single(container.Ports);
-        Assert.Equal(AppPort, port.ContainerPort);
+        Assert.Equal(DemoContract.Port, port.ContainerPort);
         Assert.Equal("TCP", port.Protocol);
     }
 
@@ -93,13 +89,13 @@ public sealed class ManifestContractTests
         Assert.Equal(new Dictionary<string, string> { ["app"] = app }, service.Spec.Selector);
         Assert.Equal(app, service.Metadata.Labels["app"]);
         var port = Assert.Single(service.Spec.Ports);
-        Assert.Equal(AppPort, port.Port);
+        Assert.Equal(DemoContract.Port, port.Port);
         Assert.Equal("TCP", port.Protocol);
 
         // The target port must name or number a port of the container the selector picks.
         var template = Manifests.Deployment(deployment).Spec.Template;
         Assert.True(Selects(service.Spec.Selector, template.Metadata.Labels), $"{name}'s selector does not match {deployment}'s pod labels");
-        Assert.Equal(AppPort, ResolvePort(port.TargetPort, Assert.Single(template.Spec.Containers)));
+        Assert.Equal(DemoContract.Port, ResolvePort(port.TargetPort, Assert.Single(template.Spec.Containers)));
     }
 
     [Fact]
@@ -114,10 +110,10 @@ public sealed class ManifestContractTests
     [Fact]
     public void Fetcher_calls_the_server_by_its_Service_name_and_port()
     {
-        var container = Assert.Single(Manifests.Deployment(DemoNames.FetcherDeployment).Spec.Template.Spec.Containers);
+        var container = Assert.Single(Manifests.Deployment(DemoContract.Fetcher.Deployment).Spec.Template.Spec.Containers);
         var baseUrl = new Uri(Assert.Single(container.Env, variable => variable.Name == "Upstream__BaseUrl").Value);
 
-        var server = Manifests.Service(DemoNames.ServerService);
+        var server = Manifests.Service(DemoContract.Server.Service);
         Assert.Equal(server.Metadata.Name, baseUrl.Host);
         Assert.Equal(Assert.Single(server.Spec.Ports).Port, baseUrl.Port);
     }
@@ -129,8 +125,8 @@ public sealed class ManifestContractTests
         {
             Assert.Equal(ReadinessPath, container.ReadinessProbe?.HttpGet?.Path);
             Assert.Equal(LivenessPath, container.LivenessProbe?.HttpGet?.Path);
-            Assert.Equal(AppPort, ResolvePort(container.ReadinessProbe!.HttpGet.Port, container));
-            Assert.Equal(AppPort, ResolvePort(container.LivenessProbe!.HttpGet.Port, container));
+            Assert.Equal(DemoContract.Port, ResolvePort(container.ReadinessProbe!.HttpGet.Port, container));
+            Assert.Equal(DemoContract.Port, ResolvePort(container.LivenessProbe!.HttpGet.Port, container));
         }
     }
 
@@ -196,8 +192,8 @@ public sealed class ManifestContractTests
         Assert.Null(ingress.Spec.IngressClassName);
 
         var routes = ingress.Spec.Rules.ToDictionary(rule => rule.Host, rule => Assert.Single(rule.Http.Paths));
-        Assert.Equal(DemoNames.FetcherService, routes["fetcher.minikube-demo.localhost"].Backend.Service.Name);
-        Assert.Equal(DemoNames.ServerService, routes["server.minikube-demo.localhost"].Backend.Service.Name);
+        Assert.Equal(DemoContract.Fetcher.Service, routes[DemoContract.Fetcher.IngressHost].Backend.Service.Name);
+        Assert.Equal(DemoContract.Server.Service, routes[DemoContract.Server.IngressHost].Backend.Service.Name);
 
         foreach (var path in routes.Values)
         {
@@ -212,19 +208,19 @@ public sealed class ManifestContractTests
     public void NetworkPolicy_admits_only_the_fetcher_and_the_ingress_controller_to_the_server_port()
     {
         var policy = Assert.Single(Manifests.OfType<V1NetworkPolicy>());
-        Assert.Equal(new Dictionary<string, string> { ["app"] = ServerApp }, policy.Spec.PodSelector.MatchLabels);
+        Assert.Equal(new Dictionary<string, string> { ["app"] = DemoContract.Server.Name }, policy.Spec.PodSelector.MatchLabels);
         Assert.Contains("Ingress", policy.Spec.PolicyTypes);
 
         var rule = Assert.Single(policy.Spec.Ingress);
         var port = Assert.Single(rule.Ports);
-        Assert.Equal(AppPort, port.Port.ToInt());
+        Assert.Equal(DemoContract.Port, port.Port.ToInt());
         Assert.Equal("TCP", port.Protocol);
 
         Assert.Equal(2, rule.FromProperty.Count);
         // A peer with only a podSelector means pods of the policy's own namespace.
         Assert.Contains(rule.FromProperty, peer =>
             peer is { NamespaceSelector: null, IpBlock: null } &&
-            peer.PodSelector?.MatchLabels?.SequenceEqual(new Dictionary<string, string> { ["app"] = FetcherApp }) == true);
+            peer.PodSelector?.MatchLabels?.SequenceEqual(new Dictionary<string, string> { ["app"] = DemoContract.Fetcher.Name }) == true);
 
         var controller = Assert.Single(rule.FromProperty, peer => peer.NamespaceSelector is not null);
         Assert.Null(controller.IpBlock);
@@ -237,10 +233,10 @@ public sealed class ManifestContractTests
     {
         Assert.Equal(
             Manifests.OfType<V1Deployment>().Select(deployment => deployment.Metadata.Name).Order(StringComparer.Ordinal),
-            DemoNames.Deployments.Order(StringComparer.Ordinal));
+            DemoContract.Apps.Select(app => app.Deployment).ToList().Order(StringComparer.Ordinal));
         Assert.Equal(
             Manifests.OfType<V1Service>().Select(service => service.Metadata.Name).Order(StringComparer.Ordinal),
-            new[] { DemoNames.FetcherService, DemoNames.ServerService }.Order(StringComparer.Ordinal));
+            new[] { DemoContract.Fetcher.Service, DemoContract.Server.Service }.Order(StringComparer.Ordinal));
     }
 
     private static IEnumerable<V1Container> Containers() =>

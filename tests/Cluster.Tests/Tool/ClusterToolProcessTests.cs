@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MinikubeDemo.ClusterTool;
+using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
@@ -19,7 +20,7 @@ public sealed class ClusterToolProcessTests
         Assert.True(exitCode == 0, output);
         AssertShows(output, "NAME                           ENDPOINTS");
         AssertShows(output, "minikube-demo-server-service   198.18.0.12:8000,198.18.0.13:8000");
-        AssertShows(output, DemoNames.ExpectedFetcherBody);
+        AssertShows(output, DemoContract.Fetcher.Body);
         AssertShows(output, FakeKubernetesApi.PodName(0));
         AssertShows(output, FakeKubernetesApi.PodName(1));
         AssertShows(output, "Verified.");

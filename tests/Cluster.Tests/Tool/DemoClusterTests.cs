@@ -2,6 +2,7 @@ using System.Net;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
@@ -18,8 +19,8 @@ public sealed class DemoClusterTests
         using var session = await ClusterSession.ConnectAsync(api.ClientConfiguration, null, Cancellation);
         var cluster = new DemoCluster(session);
 
-        var rollout = await cluster.ReadRolloutAsync(DemoNames.ServerDeployment, Cancellation);
-        var endpoints = await cluster.ReadyEndpointsAsync(DemoNames.ServerService, Cancellation);
+        var rollout = await cluster.ReadRolloutAsync(DemoContract.Server.Deployment, Cancellation);
+        var endpoints = await cluster.ReadyEndpointsAsync(DemoContract.Server.Service, Cancellation);
 
         Assert.True(rollout.Complete);
         Assert.Equal(["198.18.0.12:8000", "198.18.0.13:8000"], endpoints);
@@ -48,8 +49,8 @@ public sealed class DemoClusterTests
         var reply = await new DemoCluster(session).FetchAsync(Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
-        Assert.Equal(DemoNames.ExpectedFetcherBody, reply.Body);
-        Assert.StartsWith(DemoNames.ServerDeployment, reply.UpstreamInstance, StringComparison.Ordinal);
+        Assert.Equal(DemoContract.Fetcher.Body, reply.Body);
+        Assert.StartsWith(DemoContract.Server.Deployment, reply.UpstreamInstance, StringComparison.Ordinal);
         Assert.Contains("GET /api/v1/namespaces/default/services/minikube-demo-server-fetcher-service/proxy/", api.Requests);
     }
 
@@ -59,7 +60,7 @@ public sealed class DemoClusterTests
         await using var api = await FakeKubernetesApi.StartAsync();
         using var session = await ClusterSession.ConnectAsync(api.ClientConfiguration, null, Cancellation);
 
-        await new DemoCluster(session).ScaleAsync(DemoNames.ServerDeployment, 1, Cancellation);
+        await new DemoCluster(session).ScaleAsync(DemoContract.Server.Deployment, 1, Cancellation);
 
         Assert.Equal("""{"spec":{"replicas":1}}""", api.ScalePatch);
         Assert.StartsWith("application/merge-patch+json", api.ScalePatchContentType, StringComparison.Ordinal);
@@ -72,7 +73,7 @@ public sealed class DemoClusterTests
         await using var api = await FakeKubernetesApi.StartAsync(crashLooping: true);
         using var session = await ClusterSession.ConnectAsync(api.ClientConfiguration, null, Cancellation);
 
-        var (problem, message) = Assert.Single(await new DemoCluster(session).DiagnoseAsync(DemoNames.ServerDeployment, Cancellation));
+        var (problem, message) = Assert.Single(await new DemoCluster(session).DiagnoseAsync(DemoContract.Server.Deployment, Cancellation));
 
         Assert.Equal(PodProblemKind.CrashLooping, problem.Kind);
         Assert.Contains("  | Unhandled exception. System.InvalidOperationException: Upstream:BaseUrl is not a URL", message, StringComparison.Ordinal);

@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MinikubeDemo.ClusterTool;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
 
@@ -21,7 +22,7 @@ namespace MinikubeDemo.Cluster.Tests.Tool;
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
 {
-    private const string PodPrefix = DemoNames.ServerDeployment + "-694d46996b-";
+    private const string PodPrefix = DemoContract.Server.Deployment + "-694d46996b-";
 
     private readonly WebApplication app;
     private readonly Lock gate = new();
@@ -122,11 +123,11 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         {
             case ("GET", "/version" or "/version/"):
                 return (HttpStatusCode.OK, Json, """{"major":"1","minor":"34","gitVersion":"v1.34.1"}""");
-            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoNames.ServerDeployment):
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoNames.ServerDeployment, "minikube-demo-server", ServerReplicas, ReadyServerPods)));
-            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoNames.FetcherDeployment):
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoNames.FetcherDeployment, "minikube-demo-server-fetcher", 1, 1)));
-            case ("PATCH", "/apis/apps/v1/namespaces/default/deployments/" + DemoNames.ServerDeployment + "/scale"):
+            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Server.Deployment):
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Server.Deployment, DemoContract.Server.Name, ServerReplicas, ReadyServerPods)));
+            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Fetcher.Deployment):
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Fetcher.Deployment, DemoContract.Fetcher.Name, 1, 1)));
+            case ("PATCH", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Server.Deployment + "/scale"):
                 ScalePatch = body;
                 ScalePatchContentType = request.ContentType;
                 ServerReplicas = KubernetesJson.Deserialize<V1Scale>(body).Spec.Replicas!.Value;
@@ -135,13 +136,13 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1EndpointSliceList { Items = [ServerSlice()] }));
             case ("GET", "/api/v1/namespaces/default/pods"):
                 // The fetcher's pods are left out: nothing is wrong with them here.
-                var serverPods = request.Query["labelSelector"] == "app=minikube-demo-server" ? ServerPods() : [];
+                var serverPods = request.Query["labelSelector"] == $"{DemoContract.AppLabel}={DemoContract.Server.Name}" ? ServerPods() : [];
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1PodList { Items = serverPods }));
-            case ("GET", "/api/v1/namespaces/default/services/" + DemoNames.FetcherService + "/proxy/"):
+            case ("GET", "/api/v1/namespaces/default/services/" + DemoContract.Fetcher.Service + "/proxy/"):
                 // Two connections' worth of answers from each pod in turn, like the fetcher's round robin.
                 var answered = Interlocked.Increment(ref proxiedRequests);
-                response.Headers[DemoNames.UpstreamInstanceHeader] = PodName(answered / 2 % ReadyServerPods);
-                return (HttpStatusCode.OK, Json, DemoNames.ExpectedFetcherBody);
+                response.Headers[DemoContract.Headers.UpstreamInstance] = PodName(answered / 2 % ReadyServerPods);
+                return (HttpStatusCode.OK, Json, DemoContract.Fetcher.Body);
             case ("GET", _) when path.EndsWith("/log", StringComparison.Ordinal):
                 return (HttpStatusCode.OK, "text/plain", "Unhandled exception. System.InvalidOperationException: Upstream:BaseUrl is not a URL\n   at Program.<Main>$\n");
             default:
@@ -175,7 +176,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private V1EndpointSlice ServerSlice() => new()
     {
         AddressType = "IPv4",
-        Metadata = new V1ObjectMeta { Name = DemoNames.ServerService + "-abcde" },
+        Metadata = new V1ObjectMeta { Name = DemoContract.Server.Service + "-abcde" },
         Ports = [new Discoveryv1EndpointPort { Port = 8000, Protocol = "TCP" }],
         Endpoints = Enumerable.Range(0, ServerReplicas)
             .Select(index => new V1Endpoint { Addresses = [PodAddress(index)], Conditions = new V1EndpointConditions { Ready = index < ReadyServerPods } })
@@ -187,11 +188,11 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         {
             var ready = index < ReadyServerPods;
             var status = ready
-                ? new V1ContainerStatus { Name = "minikube-demo-server", Image = "minikube-demo-server:1.0", Ready = true, State = new V1ContainerState { Running = new V1ContainerStateRunning() } }
+                ? new V1ContainerStatus { Name = DemoContract.Server.Name, Image = DemoContract.Server.Image, Ready = true, State = new V1ContainerState { Running = new V1ContainerStateRunning() } }
                 : new V1ContainerStatus
                 {
-                    Name = "minikube-demo-server",
-                    Image = "minikube-demo-server:1.0",
+                    Name = DemoContract.Server.Name,
+                    Image = DemoContract.Server.Image,
                     RestartCount = 3,
                     State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } },
                     LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Reason = "Error" } },

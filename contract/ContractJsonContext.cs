@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MinikubeDemo.ServiceDefaults.Contracts;
+namespace MinikubeDemo.Contract;
 
 // Source-generated serialization: no reflection, so Native AOT and trimming stay warning-free.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(HealthResponse))]
-public sealed partial class ContractsJsonContext : JsonSerializerContext;
+public sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -1,4 +1,4 @@
-namespace MinikubeDemo.ServiceDefaults.Contracts;
+namespace MinikubeDemo.Contract;
 
 /// <summary>The body of <c>/healthz</c> and <c>/readyz</c>.</summary>
 public sealed record HealthResponse(string Status)
