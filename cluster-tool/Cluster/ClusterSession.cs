@@ -12,16 +12,21 @@ internal sealed class ClusterSession : IDisposable
 
     private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
 
-    private ClusterSession(Kubernetes client, string @namespace, string description)
+    private ClusterSession(Kubernetes client, string @namespace, string? context, string description)
     {
         Client = client;
         Namespace = @namespace;
+        Context = context;
         Description = description;
     }
 
     public Kubernetes Client { get; }
 
+    /// <summary>The demo's namespace: the one asked for, else the context's, else default, as kubectl picks it.</summary>
     public string Namespace { get; }
+
+    /// <summary>The kubeconfig context, when there is one (not in a pod); kubectl is pointed at the same.</summary>
+    public string? Context { get; }
 
     /// <summary>Context and API server address, for messages.</summary>
     public string Description { get; }
@@ -29,6 +34,12 @@ internal sealed class ClusterSession : IDisposable
     /// <summary>Connects with the default kubeconfig (KUBECONFIG, ~/.kube/config, or in-cluster) and checks the API server answers.</summary>
     public static async Task<ClusterSession> ConnectAsync(string? @namespace, CancellationToken cancellationToken)
     {
+        if (!KubernetesClientConfiguration.IsInCluster() && !HasCurrentContext())
+        {
+            // KubernetesClient would fall back to http://localhost:8080, which only ever says "connection refused".
+            throw new ClusterToolException($"No Kubernetes cluster: there is no kubeconfig context (KUBECONFIG or ~/.kube/config names none, and this is not a pod). {StartHint}");
+        }
+
         KubernetesClientConfiguration config;
         try
         {
@@ -44,10 +55,11 @@ internal sealed class ClusterSession : IDisposable
 
     public static async Task<ClusterSession> ConnectAsync(KubernetesClientConfiguration config, string? @namespace, CancellationToken cancellationToken)
     {
-        var description = config.CurrentContext is { Length: > 0 } context
-            ? $"context {context} ({config.Host})"
-            : $"{config.Host} (no kubeconfig context found: no KUBECONFIG, no ~/.kube/config, not in a pod)";
-        var session = new ClusterSession(new Kubernetes(config), @namespace ?? config.Namespace ?? "default", description);
+        var description = config.CurrentContext is { Length: > 0 } named
+            ? $"context {named} ({config.Host})"
+            : config.Host;
+        var context = config.CurrentContext is { Length: > 0 } current ? current : null;
+        var session = new ClusterSession(new Kubernetes(config), @namespace ?? config.Namespace ?? "default", context, description);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,6 +76,23 @@ internal sealed class ClusterSession : IDisposable
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Whether the kubeconfig files kubectl would read (KUBECONFIG's, else ~/.kube/config) name a current context.</summary>
+    private static bool HasCurrentContext()
+    {
+        var paths = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } list
+            ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            : [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
+        try
+        {
+            // When several files are merged, the first that sets a current context gives it.
+            return paths.Where(File.Exists).Any(path => KubernetesClientConfiguration.LoadKubeConfig(path) is { CurrentContext.Length: > 0 });
+        }
+        catch (KubeConfigException e)
+        {
+            throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
         }
     }
 

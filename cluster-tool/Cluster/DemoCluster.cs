@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using k8s;
@@ -11,10 +12,29 @@ namespace MinikubeDemo.ClusterTool.Cluster;
 /// <summary>One reply from the fetcher, read through the API server's proxy to its Service.</summary>
 internal sealed record FetcherReply(HttpStatusCode Status, string Body, string? UpstreamInstance);
 
+/// <summary>The cluster's DNS Deployment (CoreDNS, labelled <c>k8s-app=kube-dns</c> in kube-system) as far as it can be seen.</summary>
+internal sealed record ClusterDnsState(string? Deployment, int Desired, int Available, string? Unseen)
+{
+    /// <summary>Ready to answer, or nothing to wait for: no such Deployment, or not allowed to read kube-system.</summary>
+    public bool Ready => Deployment is null || Available >= Math.Max(Desired, 1);
+
+    public string Summary => Deployment is null
+        ? $"not waited for ({Unseen})"
+        : string.Create(CultureInfo.InvariantCulture, $"kube-system/{Deployment} {Available}/{Desired} available");
+}
+
 /// <summary>The reads and writes the commands make against the demo's objects.</summary>
-internal sealed class DemoCluster(ClusterSession session)
+internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout = null)
 {
     private const int LogLinesShown = 15;
+
+    /// <summary>
+    /// How long one request through the API server's service proxy may take. KubernetesClient's HttpClient has
+    /// no timeout of its own for requests sent on it directly (the 100 s applies to its generated operations).
+    /// </summary>
+    public static readonly TimeSpan DefaultProxyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TimeSpan _proxyTimeout = proxyTimeout ?? DefaultProxyTimeout;
 
     private Kubernetes Client => session.Client;
 
@@ -30,6 +50,46 @@ internal sealed class DemoCluster(ClusterSession session)
         {
             return RolloutCheck.Missing(deployment);
         }
+    }
+
+    public async Task<bool> DeploymentExistsAsync(string deployment, CancellationToken cancellationToken) =>
+        (await ReadRolloutAsync(deployment, cancellationToken)).Exists;
+
+    public async Task<IList<V1Node>> ReadNodesAsync(CancellationToken cancellationToken) =>
+        (await Client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken)).Items;
+
+    /// <summary>
+    /// What `kubectl rollout restart` does: a new annotation on the pod template, so the Deployment rolls its pods
+    /// onto whatever the image tag names now (the tag stays 1.0 across builds).
+    /// </summary>
+    public async Task RestartAsync(string deployment, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var annotation = new Dictionary<string, string> { [RestartedAtAnnotation] = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) };
+        var patch = new V1Deployment { Spec = new V1DeploymentSpec { Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Annotations = annotation } } } };
+        await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), deployment, Namespace, cancellationToken: cancellationToken);
+    }
+
+    public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
+
+    /// <summary>The cluster DNS Deployment's availability: the fetcher finds the server through it.</summary>
+    public async Task<ClusterDnsState> ReadClusterDnsAsync(CancellationToken cancellationToken)
+    {
+        V1DeploymentList found;
+        try
+        {
+            found = await Client.AppsV1.ListNamespacedDeploymentAsync("kube-system", labelSelector: "k8s-app=kube-dns", cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        {
+            return new ClusterDnsState(null, 0, 0, "not allowed to read kube-system");
+        }
+
+        if (found.Items.FirstOrDefault() is not { } dns)
+        {
+            return new ClusterDnsState(null, 0, 0, "no k8s-app=kube-dns Deployment in kube-system");
+        }
+
+        return new ClusterDnsState(dns.Metadata.Name, dns.Spec?.Replicas ?? 1, dns.Status?.AvailableReplicas ?? 0, null);
     }
 
     public async Task<IReadOnlyList<string>> ReadyEndpointsAsync(string service, CancellationToken cancellationToken)
@@ -51,14 +111,14 @@ internal sealed class DemoCluster(ClusterSession session)
     }
 
     /// <summary>Problems of the Deployment's pods, each already described with what to do (crash loops with their last log lines).</summary>
-    public async Task<IReadOnlyList<(PodProblem Problem, string Message)>> DiagnoseAsync(string deployment, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DiagnosedProblem>> DiagnoseAsync(string deployment, CancellationToken cancellationToken)
     {
         var problems = PodDiagnosis.Diagnose(await PodsAsync(deployment, cancellationToken));
-        var described = new List<(PodProblem, string)>();
+        var described = new List<DiagnosedProblem>();
         foreach (var problem in problems)
         {
             var logs = problem.WantsLogs ? await LastLogLinesAsync(problem, cancellationToken) : [];
-            described.Add((problem, PodDiagnosis.Describe(problem, logs)));
+            described.Add(new DiagnosedProblem(problem, PodDiagnosis.Describe(problem, logs)));
         }
 
         return described;
@@ -90,10 +150,20 @@ internal sealed class DemoCluster(ClusterSession session)
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);
         }
 
-        using var response = await Client.HttpClient.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.FirstOrDefault() : null;
-        return new FetcherReply(response.StatusCode, body, upstream);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_proxyTimeout);
+        try
+        {
+            using var response = await Client.HttpClient.SendAsync(request, bounded.Token);
+            var body = await response.Content.ReadAsStringAsync(bounded.Token);
+            var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.FirstOrDefault() : null;
+            return new FetcherReply(response.StatusCode, body, upstream);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
+                $"No answer from {DemoContract.Fetcher.Service} through the API server's proxy within {_proxyTimeout.TotalSeconds:0.#} s: check the fetcher's pod (kubectl logs deploy/{DemoContract.Fetcher.Deployment})."), e);
+        }
     }
 
     private async Task<IList<V1Pod>> PodsAsync(string deployment, CancellationToken cancellationToken)

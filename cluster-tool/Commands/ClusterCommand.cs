@@ -11,10 +11,17 @@ internal abstract class ClusterCommand<TSettings> : AsyncCommand<TSettings>
     public sealed override Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken) =>
         CommandOutcome.RunAsync(AnsiConsole.Console, async () =>
         {
-            using var session = await ClusterSession.ConnectAsync(settings.Namespace, cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"[grey]Cluster: {session.Description}, namespace {session.Namespace}[/]");
-            await RunAsync(new DemoCluster(session), settings, cancellationToken);
+            using var session = await ConnectAsync(settings.Namespace, cancellationToken);
+            await RunAsync(session, new DemoCluster(session), settings, cancellationToken);
         }, cancellationToken);
 
-    protected abstract Task RunAsync(DemoCluster cluster, TSettings settings, CancellationToken cancellationToken);
+    /// <summary>Connects to the current context's cluster and says which one it is.</summary>
+    public static async Task<ClusterSession> ConnectAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var session = await ClusterSession.ConnectAsync(@namespace, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"[grey]Cluster: {session.Description}, namespace {session.Namespace}[/]");
+        return session;
+    }
+
+    protected abstract Task RunAsync(ClusterSession session, DemoCluster cluster, TSettings settings, CancellationToken cancellationToken);
 }

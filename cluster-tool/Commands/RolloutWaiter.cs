@@ -1,29 +1,26 @@
-using System.Diagnostics;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.ClusterTool.Waiting;
 using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 
-/// <summary>Shows the rollouts as progress bars until every Deployment is ready, a pod fails hard, or time runs out.</summary>
+/// <summary>Draws the rollout wait (<see cref="DemoWaits.RolloutsAsync"/>) as progress bars, then the `kubectl get deployments` lines.</summary>
 internal static class RolloutWaiter
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-
     public static async Task WaitAsync(DemoCluster cluster, IReadOnlyList<string> deployments, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        IReadOnlyList<RolloutState> ready = [];
+        WaitResult<RolloutProgress>? result = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
                 var bars = deployments.ToDictionary(deployment => deployment, deployment => progress.AddTask(deployment, maxValue: 1));
-                while (true)
+                var reported = new HashSet<string>(StringComparer.Ordinal);
+                result = await DemoWaits.RolloutsAsync(cluster, deployments, timeout, (seen, _) =>
                 {
-                    var states = await Task.WhenAll(deployments.Select(deployment => cluster.ReadRolloutAsync(deployment, cancellationToken)));
-                    foreach (var state in states)
+                    foreach (var state in seen.States)
                     {
                         var bar = bars[state.Deployment];
                         bar.MaxValue = Math.Max(state.Desired, 1);
@@ -31,39 +28,32 @@ internal static class RolloutWaiter
                         bar.Description = Markup.Escape($"{state.Deployment}  {state.Summary}");
                     }
 
-                    if (states.All(state => state.Complete))
+                    // What the kubelet is still retrying is worth knowing while waiting, once each.
+                    foreach (var problem in seen.Problems.Where(problem => !problem.Problem.IsHardFailure && problem.Problem.Kind != PodProblemKind.NotReady))
                     {
-                        ready = states;
-                        return;
+                        if (reported.Add(problem.Message))
+                        {
+                            AnsiConsole.MarkupLineInterpolated($"[yellow]{problem.Message} Still waiting: the kubelet retries.[/]");
+                        }
                     }
-
-                    var timedOut = clock.Elapsed >= timeout;
-                    var problems = await DiagnoseAsync(cluster, states, cancellationToken);
-                    if (timedOut || problems.Any(problem => problem.Problem.IsHardFailure))
-                    {
-                        var report = timedOut ? RolloutCheck.NotReadyMessage(states, timeout) : "A pod cannot start:";
-                        throw new ClusterToolException(string.Join(Environment.NewLine, [report, .. problems.Select(problem => problem.Message)]));
-                    }
-
-                    await Task.Delay(PollInterval, cancellationToken);
-                }
+                }, cancellationToken);
             });
 
+        var last = result!.Last;
+        switch (result.End)
+        {
+            case WaitEnd.Failed:
+                throw new ClusterToolException(string.Join(Environment.NewLine,
+                    ["A pod cannot start:", .. last.Problems.Where(problem => problem.Problem.IsHardFailure).Select(problem => problem.Message)]));
+            case WaitEnd.TimedOut:
+                throw new ClusterToolException(string.Join(Environment.NewLine,
+                    [RolloutCheck.NotReadyMessage(last.States, timeout), .. last.Problems.Select(problem => problem.Message)]));
+        }
+
         // The progress bars leave nothing in a log that is not a terminal; this table always shows.
-        foreach (var line in RolloutCheck.KubectlTable(ready))
+        foreach (var line in RolloutCheck.KubectlTable(last.States))
         {
             AnsiConsole.WriteLine(line);
         }
-    }
-
-    private static async Task<List<(PodProblem Problem, string Message)>> DiagnoseAsync(DemoCluster cluster, IEnumerable<RolloutState> states, CancellationToken cancellationToken)
-    {
-        var problems = new List<(PodProblem, string)>();
-        foreach (var state in states.Where(state => state is { Complete: false, Exists: true }))
-        {
-            problems.AddRange(await cluster.DiagnoseAsync(state.Deployment, cancellationToken));
-        }
-
-        return problems;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ScaleSettings : ClusterSettings
 /// <summary>`scale`: the chapter's "change replicas to 1 and the endpoints list shrinks", watched live.</summary>
 internal sealed class ScaleCommand : ClusterCommand<ScaleSettings>
 {
-    protected override async Task RunAsync(DemoCluster cluster, ScaleSettings settings, CancellationToken cancellationToken)
+    protected override async Task RunAsync(ClusterSession session, DemoCluster cluster, ScaleSettings settings, CancellationToken cancellationToken)
     {
         var replicas = settings.Replicas!.Value;
         AnsiConsole.MarkupLineInterpolated($"Scaling {DemoContract.Server.Deployment} to {replicas}; the endpoint list follows:");

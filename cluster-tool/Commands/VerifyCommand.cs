@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.ClusterTool.Waiting;
 using MinikubeDemo.Contract;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,19 +27,22 @@ internal sealed class VerifySettings : ClusterSettings
 /// <summary>`verify`: rollouts done, endpoints match ready replicas, the fetcher's exact body, and which server pods answered.</summary>
 internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
 {
-    protected override async Task RunAsync(DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)
+    protected override async Task RunAsync(ClusterSession session, DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)
     {
         await RolloutWaiter.WaitAsync(cluster, DemoContract.Apps.Select(app => app.Deployment).ToList(), settings.Timeout, cancellationToken);
 
         var endpoints = await EndpointFollower.FollowAsync(cluster, settings.Timeout, cancellationToken);
         EndpointFollower.PrintLikeKubectl(endpoints);
 
-        var first = await cluster.FetchAsync(cancellationToken);
-        if (FetcherReplyCheck.Problem(first.Status, first.Body) is { } problem)
+        var dns = await DemoWaits.ClusterDnsAsync(cluster, settings.Timeout, null, cancellationToken);
+        if (dns.End != WaitEnd.Done)
         {
-            throw new ClusterToolException(problem);
+            throw new ClusterToolException(
+                $"The cluster's DNS is not available ({dns.Last.Summary}): the fetcher finds the server by name through it. kubectl -n kube-system describe deployment {dns.Last.Deployment}");
         }
 
+        AnsiConsole.MarkupLineInterpolated($"[grey]Cluster DNS: {dns.Last.Summary}[/]");
+        var first = await FirstAnswerAsync(cluster, cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"GET / on {DemoContract.Fetcher.Service}: [green]{first.Body}[/] (server pod {first.UpstreamInstance ?? "unknown"})");
 
         var tally = await SendManyAsync(cluster, settings, cancellationToken);
@@ -57,6 +61,29 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
         }
 
         AnsiConsole.MarkupLine("[green]Verified.[/]");
+    }
+
+    /// <summary>The first answer is waited for: on a new cluster DNS and the NetworkPolicy may take a few seconds to be in force.</summary>
+    public static readonly TimeSpan FirstAnswerLimit = TimeSpan.FromSeconds(60);
+
+    private static async Task<FetcherReply> FirstAnswerAsync(DemoCluster cluster, CancellationToken cancellationToken)
+    {
+        WaitResult<FetchAttempt>? result = null;
+        var waitingFor = $"Waiting up to {FirstAnswerLimit.TotalSeconds:0} s for the fetcher's first answer (on a new cluster, DNS and the NetworkPolicy take a few seconds)";
+        await AnsiConsole.Status().StartAsync(waitingFor, async status =>
+            result = await DemoWaits.FirstAnswerAsync(cluster, FirstAnswerLimit, (attempt, elapsed) =>
+            {
+                if (attempt.Problem is { } problem)
+                {
+                    status.Status(Markup.Escape($"{waitingFor}: {elapsed.TotalSeconds:0} s, last: {problem}"));
+                }
+            }, cancellationToken));
+
+        return result!.End == WaitEnd.Done
+            ? result.Last.Reply!
+            : throw new ClusterToolException(result.End == WaitEnd.TimedOut
+                ? $"No good answer from the fetcher within {FirstAnswerLimit.TotalSeconds:0} s. Last: {result.Last.Problem}"
+                : result.Last.Problem!);
     }
 
     private static async Task<InstanceTally> SendManyAsync(DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)

@@ -5,9 +5,20 @@ namespace MinikubeDemo.ClusterTool.Verification;
 
 internal enum PodProblemKind
 {
+    /// <summary>The image is not on the node (ErrImageNeverPull) or its name is invalid: it will not appear by waiting.</summary>
     ImageMissing,
+
+    /// <summary>The kubelet cannot pull the image yet (ErrImagePull, ImagePullBackOff): it keeps trying, and a registry may come back.</summary>
+    ImagePullFailing,
+
     CrashLooping,
+
+    /// <summary>The pod's configuration is wrong (CreateContainerConfigError, e.g. a missing ConfigMap key).</summary>
     ContainerConfigError,
+
+    /// <summary>The runtime failed to create or start the container (CreateContainerError, RunContainerError): the kubelet retries, and it often heals.</summary>
+    ContainerStartFailing,
+
     Unschedulable,
     NotReady,
 }
@@ -15,17 +26,24 @@ internal enum PodProblemKind
 /// <summary>What is wrong with one pod; <see cref="WantsLogs"/> says its last log lines would explain it.</summary>
 internal sealed record PodProblem(string Pod, string Container, PodProblemKind Kind, string Detail)
 {
-    /// <summary>Hard failures do not go away by waiting longer.</summary>
+    /// <summary>
+    /// Hard failures do not go away by waiting longer, so a wait stops on them at once; the rest are reported
+    /// while the kubelet retries, as `kubectl rollout status` does.
+    /// </summary>
     public bool IsHardFailure => Kind is PodProblemKind.ImageMissing or PodProblemKind.CrashLooping or PodProblemKind.ContainerConfigError;
 
     public bool WantsLogs => Kind is PodProblemKind.CrashLooping;
 }
 
+/// <summary>A pod problem, already described with what to do about it.</summary>
+internal sealed record DiagnosedProblem(PodProblem Problem, string Message);
+
 /// <summary>Turns pod statuses into problems a person can act on.</summary>
 internal static class PodDiagnosis
 {
-    private static readonly HashSet<string> ImageReasons = new(StringComparer.Ordinal) { "ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName" };
-    private static readonly HashSet<string> ConfigReasons = new(StringComparer.Ordinal) { "CreateContainerConfigError", "CreateContainerError", "RunContainerError" };
+    private static readonly HashSet<string> MissingImageReasons = new(StringComparer.Ordinal) { "ErrImageNeverPull", "InvalidImageName" };
+    private static readonly HashSet<string> PullReasons = new(StringComparer.Ordinal) { "ErrImagePull", "ImagePullBackOff" };
+    private static readonly HashSet<string> StartReasons = new(StringComparer.Ordinal) { "CreateContainerError", "RunContainerError" };
 
     public static IReadOnlyList<PodProblem> Diagnose(IEnumerable<V1Pod> pods)
     {
@@ -66,8 +84,12 @@ internal static class PodDiagnosis
                     : string.Join(Environment.NewLine, lastLogLines.Select(line => $"  | {line}"));
                 return $"Pod {problem.Pod} is crash-looping: {problem.Detail}. Its last log lines:{Environment.NewLine}{logs}{Environment.NewLine}" +
                        "Fix the cause, rebuild the image (dotnet cake --target=Images) and redeploy (dotnet cake --target=Deploy).";
+            case PodProblemKind.ImagePullFailing:
+                return $"Pod {problem.Pod}: {problem.Detail}. The manifests use imagePullPolicy: Never, so check the image name in k8s/ (kubectl describe pod {problem.Pod}).";
             case PodProblemKind.ContainerConfigError:
                 return $"Pod {problem.Pod}: the container cannot start: {problem.Detail}. Check its settings in k8s/ (kubectl describe pod {problem.Pod}).";
+            case PodProblemKind.ContainerStartFailing:
+                return $"Pod {problem.Pod}: the runtime could not start the container: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
             case PodProblemKind.Unschedulable:
                 return $"Pod {problem.Pod} cannot be scheduled: {problem.Detail}. Free resources on the node or lower resources.requests in k8s/.";
             default:
@@ -78,14 +100,16 @@ internal static class PodDiagnosis
     private static (PodProblemKind Kind, string Detail)? Classify(V1ContainerStatus container)
     {
         var waiting = container.State?.Waiting;
-        if (waiting?.Reason is { } reason && ImageReasons.Contains(reason))
+        switch (waiting?.Reason)
         {
-            return (PodProblemKind.ImageMissing, $"image {container.Image} is not available ({reason})");
-        }
-
-        if (waiting?.Reason is { } configReason && ConfigReasons.Contains(configReason))
-        {
-            return (PodProblemKind.ContainerConfigError, $"{configReason}: {waiting.Message}");
+            case { } reason when MissingImageReasons.Contains(reason):
+                return (PodProblemKind.ImageMissing, $"image {container.Image} is not available ({reason})");
+            case { } reason when PullReasons.Contains(reason):
+                return (PodProblemKind.ImagePullFailing, $"image {container.Image} cannot be pulled yet ({reason}: {waiting.Message})");
+            case "CreateContainerConfigError":
+                return (PodProblemKind.ContainerConfigError, $"CreateContainerConfigError: {waiting.Message}");
+            case { } reason when StartReasons.Contains(reason):
+                return (PodProblemKind.ContainerStartFailing, $"{reason}: {waiting.Message}");
         }
 
         // CrashLoopBackOff is the kubelet waiting before the next restart of a container that keeps exiting.

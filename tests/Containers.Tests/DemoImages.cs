@@ -1,12 +1,9 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
-using Docker.DotNet;
-using Docker.DotNet.Models;
-using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using MinikubeDemo.Containers.Tests;
-using MinikubeDemo.TestSupport;
+using MinikubeDemo.Contract;
+using MinikubeDemo.TestSupport.Docker;
 
 [assembly: AssemblyFixture(typeof(DemoImages))]
 
@@ -25,18 +22,18 @@ public sealed record ImageSize(long Uncompressed, long Compressed)
 }
 
 /// <summary>
-/// Builds both images once per test run, as <see cref="DemoImageBuild"/> says. The images keep their tags
-/// afterwards so later steps (minikube, the cluster tests) can reuse them.
+/// Both images, built once for this test run by <see cref="DemoImageBuild"/> (as `dotnet cake --target=Images`
+/// builds them). The images keep their tags afterwards so later steps (minikube, the cluster tests) can reuse them.
 /// </summary>
 public sealed class DemoImages : IAsyncLifetime
 {
-    public static DemoImage Server { get; } = new(DemoImageBuild.Server.Name, DemoImageBuild.Server.Dockerfile);
+    public static DemoImage Server { get; } = new(DemoContract.Apps[0].Image, DemoContract.Apps[0].Dockerfile);
 
-    public static DemoImage Fetcher { get; } = new(DemoImageBuild.Fetcher.Name, DemoImageBuild.Fetcher.Dockerfile);
+    public static DemoImage Fetcher { get; } = new(DemoContract.Apps[1].Image, DemoContract.Apps[1].Dockerfile);
 
     public static TheoryData<string> Names => new(Server.Name, Fetcher.Name);
 
-    private readonly Dictionary<string, TimeSpan> _buildTimes = [];
+    public TimeSpan BuildTime { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
@@ -53,21 +50,14 @@ public sealed class DemoImages : IAsyncLifetime
         {
             TestcontainersSettings.DockerHostOverride = IPAddress.Loopback.ToString();
         }
-        if (!await DockerEngine.IsAvailableAsync())
-        {
-            return; // each test skips (or fails in CI) through DockerEngine.RequireAsync
-        }
 
-        // One after the other: the second build reuses the first one's restore layer.
-        foreach (var image in new[] { Server, Fetcher })
-        {
-            _buildTimes[image.Name] = await BuildAsync(image);
-        }
+        BuildTime = await DemoImageBuild.BuildTimeAsync();
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    public TimeSpan BuildTime(DemoImage image) => _buildTimes[image.Name];
+    /// <summary>Returns when Docker answers and both images are built; otherwise skips (fails in CI) or fails with the build's output.</summary>
+    public static Task RequireAsync() => DemoImageBuild.RequireAsync();
 
     public static DemoImage ByName(string name) =>
         new[] { Server, Fetcher }.Single(image => image.Name == name);
@@ -83,76 +73,6 @@ public sealed class DemoImages : IAsyncLifetime
         }
 
         return new ImageSize(inspect.Size, counter.Length);
-    }
-
-    private static async Task<TimeSpan> BuildAsync(DemoImage image)
-    {
-        var builder = new ImageFromDockerfileBuilder()
-            .WithDockerfileDirectory(RepositoryRoot.Path)
-            .WithDockerfile(image.Dockerfile)
-            .WithName(image.Name)
-            // Keep the previous image (and so its cached layers) until the new one replaces its tag.
-            .WithDeleteIfExists(false)
-            .WithCleanUp(false);
-        foreach (var (argument, value) in DemoImageBuild.BaseImageArguments())
-        {
-            builder = builder.WithBuildArgument(argument, value);
-        }
-
-        var previousId = await ImageIdAsync(image.Name);
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            await builder.Build().CreateAsync();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new InvalidOperationException(
-                $"Building {image.Name} from {image.Dockerfile} failed. Where no registry is reachable, build the base images "
-                + "with docker/base-images/build.sh and set SDK_IMAGE and RUNTIME_DEPS_IMAGE to the names it prints.", e);
-        }
-
-        var buildTime = stopwatch.Elapsed;
-        await RemoveReplacedImageAsync(previousId, image.Name);
-        return buildTime;
-    }
-
-    /// <summary>The id of the image with that name, or null when there is none.</summary>
-    private static async Task<string?> ImageIdAsync(string name)
-    {
-        try
-        {
-            return (await DockerEngine.Client.Images.InspectImageAsync(name)).ID;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Removes the image a rebuild took the tag from, when nothing else names it, so that rebuilds leave no
-    /// dangling &lt;none&gt; images behind. Best effort: an image still in use just stays.
-    /// </summary>
-    private static async Task RemoveReplacedImageAsync(string? previousId, string name)
-    {
-        try
-        {
-            if (previousId is null || previousId == await ImageIdAsync(name))
-            {
-                return;
-            }
-
-            var previous = await DockerEngine.Client.Images.InspectImageAsync(previousId);
-            if (previous.RepoTags is not { Count: > 0 })
-            {
-                await DockerEngine.Client.Images.DeleteImageAsync(previousId, new ImageDeleteParameters());
-            }
-        }
-        catch (DockerApiException)
-        {
-            // A container still uses it, or it is gone already: it only costs disk space.
-        }
     }
 
     /// <summary>A write-only stream that only counts, to measure a compressed size without keeping the bytes.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
+using MinikubeDemo.TestSupport.Docker;
 
 namespace MinikubeDemo.Containers.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Docker.DotNet.Models;
 using MinikubeDemo.Contract;
+using MinikubeDemo.TestSupport.Docker;
 
 namespace MinikubeDemo.Containers.Tests;
 
@@ -9,11 +10,12 @@ public sealed class ReplicatedTopologyFixture : IAsyncLifetime
 {
     private Topology? _topology;
 
-    internal Topology Topology => _topology ?? throw new InvalidOperationException("The topology did not start: no Docker engine.");
+    internal Topology Topology => _topology ?? throw new InvalidOperationException("The topology did not start: no Docker engine or no images.");
 
     public async ValueTask InitializeAsync()
     {
-        if (await DockerEngine.IsAvailableAsync())
+        // Where it cannot start, each test skips (or fails in CI) with the reason through DemoImages.RequireAsync.
+        if (await DemoImageBuild.IsBuiltAsync())
         {
             _topology = await Topology.StartAsync(replicas: 2);
         }
@@ -34,7 +36,7 @@ public sealed class ServiceDiscoveryTests(ReplicatedTopologyFixture fixture) : I
     [Fact(Timeout = 60_000)]
     public async Task Fetcher_reaches_the_servers_by_service_name()
     {
-        await DockerEngine.RequireAsync();
+        await DemoImages.RequireAsync();
         using var client = fixture.Topology.CreateFetcherClient();
 
         using var response = await client.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -46,7 +48,7 @@ public sealed class ServiceDiscoveryTests(ReplicatedTopologyFixture fixture) : I
     [Fact(Timeout = 60_000)]
     public async Task Requests_spread_over_both_replicas()
     {
-        await DockerEngine.RequireAsync();
+        await DemoImages.RequireAsync();
         using var client = fixture.Topology.CreateFetcherClient();
 
         // Concurrent requests make the fetcher open several upstream connections, which it spreads over the
@@ -63,7 +65,7 @@ public sealed class ServiceDiscoveryTests(ReplicatedTopologyFixture fixture) : I
     [Fact(Timeout = 60_000)]
     public async Task Every_container_runs_non_root_on_a_read_only_root_file_system()
     {
-        await DockerEngine.RequireAsync();
+        await DemoImages.RequireAsync();
         var topology = fixture.Topology;
 
         foreach (var container in topology.Servers.Select(server => server.Container).Append(topology.Fetcher))

@@ -35,7 +35,7 @@ internal sealed class Topology : IAsyncDisposable
     /// <param name="drainDelay">The servers' <c>Shutdown__DrainDelay</c>, when not the default.</param>
     public static async Task<Topology> StartAsync(int replicas, TimeSpan? drainDelay = null, CancellationToken cancellationToken = default)
     {
-        await DockerEngine.RequireAsync();
+        await DemoImages.RequireAsync();
         var network = new NetworkBuilder().WithName($"minikube-demo-{Guid.NewGuid():N}").Build();
         var containers = new List<IContainer>();
         try

@@ -1,9 +1,13 @@
+using MinikubeDemo.ClusterTool.Processes;
+using MinikubeDemo.TestSupport.Docker;
+
 namespace MinikubeDemo.Cluster.Tests.K3s;
 
 /// <summary>
-/// The one place that decides whether the k3s tier can run: a Docker engine must answer and the pinned
-/// k3s image must be present or pullable. Where it cannot, the tier skips with the reason, unless
-/// K3S_TESTS_REQUIRED=true (CI where Docker Hub is reachable) turns the skip into a failure.
+/// The one place that decides whether the k3s tier can run: the Docker engine Testcontainers uses must answer,
+/// the pinned k3s image must be there or pullable, and kubectl must be installed (the tier deploys with it, as
+/// the Deploy step does). Where it cannot, the tier skips with the reason, unless K3S_TESTS_REQUIRED=true (CI
+/// where Docker Hub is reachable) turns the skip into a failure.
 /// </summary>
 internal static class K3sAvailability
 {
@@ -37,20 +41,40 @@ internal static class K3sAvailability
         Assert.Skip(reason);
     }
 
+    /// <summary>A program run to its end within a time limit, on the engine Testcontainers uses.</summary>
+    public static async Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, TimeSpan limit, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            return await SystemProcessRunner.Instance.RunAsync(
+                new ProcessSpec(program, arguments) { Environment = environment ?? DockerEngine.CliEnvironment, WorkingDirectory = RepositoryPaths.Root },
+                timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return new ProcessResult(-1, "", $"{program} {string.Join(' ', arguments)} did not finish within {limit.TotalSeconds:0} s");
+        }
+    }
+
     private static async Task<string?> FindWhyUnavailableAsync()
     {
-        var engine = await CommandLine.RunAsync("docker", ["version", "--format", "{{.Server.APIVersion}}"], QuickCommand);
-        if (!engine.Succeeded)
+        if (!await DockerEngine.IsAvailableAsync())
         {
-            return $"No Docker engine answers here ({engine.LastLine}); the k3s tier needs one that can pull {Image}, e.g. on GitHub Actions";
+            return $"No Docker engine answers here; the k3s tier needs one that can pull {Image}, e.g. on GitHub Actions";
         }
 
-        if ((await CommandLine.RunAsync("docker", ["image", "inspect", Image], QuickCommand)).Succeeded)
+        if ((await RunAsync("kubectl", ["version", "--client"], QuickCommand)).ExitCode == ProcessResult.NotFound)
+        {
+            return "kubectl is not installed; the k3s tier deploys with it, as dotnet cake --target=Deploy does";
+        }
+
+        if ((await RunAsync("docker", ["image", "inspect", Image], QuickCommand)).Succeeded)
         {
             return null;
         }
 
-        var pull = await CommandLine.RunAsync("docker", ["pull", Image], PullLimit);
+        var pull = await RunAsync("docker", ["pull", Image], PullLimit);
         return pull.Succeeded
             ? null
             : $"k3s image {Image} cannot be pulled here ({pull.LastLine}); the k3s tier runs where Docker can reach Docker Hub, e.g. GitHub Actions";

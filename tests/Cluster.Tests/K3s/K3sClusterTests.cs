@@ -1,10 +1,14 @@
 using System.Net;
+using System.Text.Json;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.ClusterTool.Verification;
+using MinikubeDemo.ClusterTool.Waiting;
 using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
+using MinikubeDemo.TestSupport.Docker;
 
 namespace MinikubeDemo.Cluster.Tests.K3s;
 
@@ -23,7 +27,7 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
     [Fact]
     public async Task Server_Service_lists_one_ready_endpoint_per_replica_and_follows_a_scale_to_one()
     {
-        await K3sAvailability.RequireAsync();
+        await RequireAsync();
 
         await ExpectEndpointsAsync(2);
         await cluster.Demo.ScaleAsync(DemoContract.Server.Deployment, 1, Cancellation);
@@ -35,9 +39,12 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
     [Fact]
     public async Task Fetcher_answers_the_chapters_exact_body_through_its_Service()
     {
-        await K3sAvailability.RequireAsync();
+        await RequireAsync();
 
-        var reply = await cluster.Demo.FetchAsync(Cancellation);
+        // As Verify does: the first answers of a new cluster may fail while DNS and the NetworkPolicy come into force.
+        var first = await DemoWaits.FirstAnswerAsync(cluster.Demo, SettleLimit, null, Cancellation);
+        Assert.True(first.End == WaitEnd.Done, $"{first.End}: {first.Last.Problem}");
+        var reply = first.Last.Reply!;
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Equal(DemoContract.Fetcher.Body, reply.Body);
@@ -47,7 +54,7 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
     [Fact]
     public async Task NetworkPolicy_blocks_a_pod_that_is_not_the_fetcher_from_the_server()
     {
-        await K3sAvailability.RequireAsync();
+        await RequireAsync();
         const string ProbePod = "network-policy-probe";
         // The same pod reaches the fetcher (so DNS and the network work) but not the server.
         const string Script =
@@ -83,9 +90,83 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
     [InlineData(DemoContract.Server.IngressHost, DemoContract.Server.Body)]
     public async Task Ingress_routes_each_host_to_its_Service_through_Traefik(string host, string expectedBody)
     {
-        await K3sAvailability.RequireAsync();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await RequireAsync();
 
+        await ExpectAnswerAsync(host, expectedBody, IngressLimit);
+    }
+
+    [Fact]
+    public async Task The_Gateway_API_routes_both_hosts_without_the_Ingress()
+    {
+        await RequireAsync();
+        await Eventually.UntilAsync(
+            () => ConditionAsync(() => cluster.Client.CustomObjects.GetClusterCustomObjectAsync(GatewayApi, "v1", "gatewayclasses", "traefik", Cancellation), "Accepted"),
+            accepted => accepted == "True",
+            IngressLimit,
+            accepted => $"GatewayClass traefik is not accepted yet ({accepted}); Traefik's Gateway provider comes up with its Helm chart");
+
+        await cluster.Kubectl.RunAsync("kubectl", ["apply", "-f", "k8s/gateway-api/", .. cluster.KubectlTarget], Cancellation);
+        foreach (var route in new[] { "minikube-demo-server-fetcher-route", "minikube-demo-server-route" })
+        {
+            await Eventually.UntilAsync(
+                () => ConditionAsync(() => cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync(GatewayApi, "v1", K3sDemoCluster.Namespace, "httproutes", route, Cancellation), "Accepted", parents: true),
+                accepted => accepted == "True",
+                SettleLimit,
+                accepted => $"HTTPRoute {route} is not accepted by the Gateway ({accepted})");
+        }
+
+        // Without the Ingress, the same hosts on the same entry point can only be served by the routes.
+        await cluster.Client.NetworkingV1.DeleteNamespacedIngressAsync("minikube-demo-ingress", K3sDemoCluster.Namespace, cancellationToken: Cancellation);
+        try
+        {
+            await ExpectAnswerAsync(DemoContract.Fetcher.IngressHost, DemoContract.Fetcher.Body, SettleLimit);
+            await ExpectAnswerAsync(DemoContract.Server.IngressHost, DemoContract.Server.Body, SettleLimit);
+        }
+        finally
+        {
+            await cluster.Kubectl.RunAsync("kubectl", ["apply", "-f", "k8s/minikube-demo-ingress.yaml", .. cluster.KubectlTarget], CancellationToken.None);
+        }
+    }
+
+    private const string GatewayApi = "gateway.networking.k8s.io";
+
+    private static async Task RequireAsync()
+    {
+        await K3sAvailability.RequireAsync();
+        await DemoImageBuild.RequireAsync();
+    }
+
+    /// <summary>The status of a condition of a Gateway API object (of its first parent, for a route), or why there is none yet.</summary>
+    private static async Task<string> ConditionAsync(Func<Task<object>> read, string type, bool parents = false)
+    {
+        try
+        {
+            var found = (JsonElement)await read();
+            if (!found.TryGetProperty("status", out var status))
+            {
+                return "no status yet";
+            }
+
+            if (parents)
+            {
+                status = status.TryGetProperty("parents", out var list) && list.GetArrayLength() > 0 ? list[0] : default;
+            }
+
+            return status.ValueKind == JsonValueKind.Object && status.TryGetProperty("conditions", out var conditions)
+                ? conditions.EnumerateArray().Where(condition => condition.GetProperty("type").GetString() == type).Select(condition => condition.GetProperty("status").GetString()).FirstOrDefault() ?? $"no {type} condition"
+                : "no conditions yet";
+        }
+        catch (HttpOperationException e)
+        {
+            // Until the CRDs and the class exist, the API answers 404.
+            return $"{(int)e.Response.StatusCode} from the API server";
+        }
+    }
+
+    /// <summary>Until Traefik's entry point answers the host with the body: it routes only once it has read the objects.</summary>
+    private async Task ExpectAnswerAsync(string host, string expectedBody, TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Eventually.UntilAsync(
             async () =>
             {
@@ -96,30 +177,22 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
                     using var response = await http.SendAsync(request, Cancellation);
                     return (Status: (int)response.StatusCode, Body: await response.Content.ReadAsStringAsync(Cancellation));
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !Cancellation.IsCancellationRequested)
                 {
-                    // Until Traefik is installed nothing listens on port 80.
+                    // Until Traefik listens nothing answers on port 80, and a slow first answer is the client's timeout.
                     return (Status: 0, Body: e.Message);
                 }
             },
             seen => seen.Status == 200 && seen.Body == expectedBody,
-            IngressLimit,
+            limit,
             seen => $"{host} answered {seen.Status} {seen.Body}");
     }
 
     private async Task ExpectEndpointsAsync(int replicas)
     {
-        var seen = await Eventually.UntilAsync(
-            async () =>
-            {
-                var rollout = await cluster.Demo.ReadRolloutAsync(DemoContract.Server.Deployment, Cancellation);
-                var endpoints = await cluster.Demo.ReadyEndpointsAsync(DemoContract.Server.Service, Cancellation);
-                return (Rollout: rollout, Endpoints: endpoints);
-            },
-            state => state.Rollout.Complete && state.Rollout.Desired == replicas && state.Endpoints.Count == replicas,
-            SettleLimit,
-            state => $"{state.Rollout.Deployment} {state.Rollout.Summary}; endpoints {EndpointCheck.FormatLikeKubectl(state.Endpoints)}");
-
-        Assert.True(EndpointCheck.Compare(DemoContract.Server.Service, seen.Endpoints, DemoContract.Server.Deployment, seen.Rollout.Ready).Matches);
+        var seen = await DemoWaits.EndpointsAsync(cluster.Demo, SettleLimit, null, Cancellation);
+        Assert.True(
+            seen.End == WaitEnd.Done && seen.Last.Rollout.Desired == replicas && seen.Last.Endpoints.Count == replicas,
+            $"{seen.End}: {seen.Last.Rollout.Deployment} {seen.Last.Rollout.Summary}; endpoints {EndpointCheck.FormatLikeKubectl(seen.Last.Endpoints)}");
     }
 }

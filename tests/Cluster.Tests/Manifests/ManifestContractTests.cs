@@ -44,7 +44,8 @@ public sealed class ManifestContractTests
 
         Assert.Equal(
             ["minikube-demo-ingress.yaml", "minikube-demo-server-deployment.yaml", "minikube-demo-server-fetcher-deployment.yaml",
-             "minikube-demo-server-fetcher-service.yaml", "minikube-demo-server-networkpolicy.yaml", "minikube-demo-server-service.yaml"],
+             "minikube-demo-server-fetcher-service.yaml", "minikube-demo-server-networkpolicy.yaml", "minikube-demo-server-pdb.yaml",
+             "minikube-demo-server-service.yaml"],
             Manifests.Objects.Select(entry => entry.File).Distinct().Order(StringComparer.Ordinal));
     }
 
@@ -226,6 +227,35 @@ public sealed class ManifestContractTests
         Assert.Null(controller.IpBlock);
         Assert.Equal(["ingress-nginx", "kube-system"], Values(controller.NamespaceSelector, "kubernetes.io/metadata.name"));
         Assert.Equal(["ingress-nginx", "traefik"], Values(controller.PodSelector, "app.kubernetes.io/name"));
+    }
+
+    [Fact]
+    public void A_node_drain_may_take_one_server_replica_not_both()
+    {
+        var budget = Assert.Single(Manifests.OfType<V1PodDisruptionBudget>());
+        var server = Manifests.Deployment(DemoContract.Server.Deployment);
+
+        Assert.True(Selects(budget.Spec.Selector.MatchLabels, server.Spec.Template.Metadata.Labels), "the budget must select the server's pods");
+        Assert.Null(budget.Spec.MinAvailable);
+        // One of the two replicas at a time; and a drain is never blocked for good once scaled to one.
+        Assert.Equal(1, budget.Spec.MaxUnavailable.ToInt());
+        Assert.True(budget.Spec.MaxUnavailable.ToInt() < server.Spec.Replicas);
+        Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
+        Assert.DoesNotContain(Manifests.OfType<V1Deployment>(), deployment =>
+            deployment != server && Selects(budget.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels));
+    }
+
+    [Fact]
+    public void Server_replicas_spread_over_nodes_yet_still_schedule_on_one()
+    {
+        var pod = Manifests.Deployment(DemoContract.Server.Deployment).Spec.Template;
+        var spread = Assert.Single(pod.Spec.TopologySpreadConstraints);
+
+        Assert.Equal("kubernetes.io/hostname", spread.TopologyKey);
+        Assert.Equal(1, spread.MaxSkew);
+        Assert.Equal("ScheduleAnyway", spread.WhenUnsatisfiable);
+        Assert.True(Selects(spread.LabelSelector.MatchLabels, pod.Metadata.Labels), "the spread must count the server's own pods");
+        Assert.Equal(["pod-template-hash"], spread.MatchLabelKeys);
     }
 
     [Fact]

@@ -55,11 +55,41 @@ public sealed class ClusterToolProcessTests
     {
         await using var stopped = await FakeKubernetesApi.StartAsync();
         // A loopback port nothing listens on: where a stopped cluster would be.
-        var kubeconfig = stopped.Kubeconfig.Replace($":{stopped.Port}", $":{ServiceProcess.FreePort()}", StringComparison.Ordinal);
+        var kubeconfig = stopped.Kubeconfig().Replace($":{stopped.Port}", $":{ServiceProcess.FreePort()}", StringComparison.Ordinal);
         var (exitCode, output) = await RunToolAsync(kubeconfig, "verify");
 
         Assert.Equal(1, exitCode);
         AssertShows(output, "No Kubernetes cluster answers");
+        AssertShows(output, "minikube start");
+    }
+
+    [Theory]
+    [InlineData("--requests: 'abc' is not a number", "verify", "--requests", "abc")]
+    [InlineData("--timeout: 'soon' is not a number", "wait", "--timeout=soon")]
+    [InlineData("Unknown option 'bogus'", "verify", "--bogus")]
+    [InlineData("--cluster: 'minikub' is not one of", "images", "--cluster", "minikub")]
+    public async Task A_bad_option_names_it_and_exits_with_the_usage_code(string message, params string[] arguments)
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+
+        var (exitCode, output) = await RunToolAsync(api, arguments);
+
+        Assert.Equal(2, exitCode);
+        AssertShows(output, message);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
+    public async Task Reachable_answers_0_for_a_cluster_and_1_without_a_context()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+
+        Assert.Equal(0, (await RunToolAsync(api, "reachable")).ExitCode);
+
+        var (exitCode, output) = await RunToolAsync("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n", "reachable");
+        Assert.Equal(1, exitCode);
+        AssertShows(output, "No Kubernetes cluster: there is no kubeconfig context");
         AssertShows(output, "minikube start");
     }
 
@@ -68,7 +98,7 @@ public sealed class ClusterToolProcessTests
         Assert.True(output.Contains(expected, StringComparison.Ordinal), $"Expected the output to show:{Environment.NewLine}{expected}{Environment.NewLine}It was:{Environment.NewLine}{output}");
 
     private static Task<(int ExitCode, string Output)> RunToolAsync(FakeKubernetesApi api, params string[] arguments) =>
-        RunToolAsync(api.Kubeconfig, arguments);
+        RunToolAsync(api.Kubeconfig(), arguments);
 
     private static async Task<(int ExitCode, string Output)> RunToolAsync(string kubeconfig, params string[] arguments)
     {

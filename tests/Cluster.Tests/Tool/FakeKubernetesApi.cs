@@ -10,15 +10,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using MinikubeDemo.ClusterTool;
 using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.Cluster.Tests.Tool;
 
 /// <summary>
 /// Just enough of a Kubernetes API server on loopback for the cluster tool: the two Deployments, the server
-/// Service's EndpointSlices, pods and logs, the scale subresource and the fetcher's service proxy. Rollouts
-/// finish at once; <see cref="CrashLooping"/> makes one server pod crash instead.
+/// Service's EndpointSlices, pods and logs, nodes, the cluster DNS Deployment, the scale subresource, patches and
+/// the fetcher's service proxy. Rollouts finish at once; the settable properties make the cluster misbehave.
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
 {
@@ -27,7 +26,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly List<string> requests = [];
+    private readonly List<(string Deployment, string Body, string? ContentType)> patches = [];
     private int proxiedRequests;
+    private int dnsReads;
 
     private FakeKubernetesApi(bool crashLooping)
     {
@@ -41,9 +42,27 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The namespace the demo's objects are in, and the kubeconfig context's namespace.</summary>
+    public string Namespace { get; init; } = "default";
+
     public int ServerReplicas { get; private set; } = 2;
 
     public bool CrashLooping { get; }
+
+    /// <summary>Deployments that do not exist (404), e.g. one of the two after a half-finished deploy.</summary>
+    public ISet<string> MissingDeployments { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The nodes the API lists: one minikube node unless set.</summary>
+    public IReadOnlyList<V1Node> Nodes { get; set; } = [Node("minikube", "docker://28.4.0", "v1.34.0", new() { ["minikube.k8s.io/name"] = "minikube", ["minikube.k8s.io/primary"] = "true" })];
+
+    /// <summary>How many reads of the cluster DNS Deployment see it unavailable before it is available; null: there is none.</summary>
+    public int? DnsUnavailableReads { get; set; } = 0;
+
+    /// <summary>How many proxied requests to the fetcher answer 502 (as while DNS is not ready) before the chapter's answer.</summary>
+    public int ProxyFailures { get; set; }
+
+    /// <summary>How long a proxied request waits before it answers: a stuck proxy.</summary>
+    public TimeSpan ProxyDelay { get; set; }
 
     public string? ScalePatch { get; private set; }
 
@@ -61,10 +80,22 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    public KubernetesClientConfiguration ClientConfiguration => new() { Host = $"http://127.0.0.1:{Port}", Namespace = "default" };
+    /// <summary>Every PATCH of a Deployment (not its scale): name, body and content type.</summary>
+    public IReadOnlyList<(string Deployment, string Body, string? ContentType)> DeploymentPatches
+    {
+        get
+        {
+            lock (gate)
+            {
+                return patches.ToList();
+            }
+        }
+    }
 
-    /// <summary>A kubeconfig whose current context points at this server, for running the tool as a process.</summary>
-    public string Kubeconfig => $"""
+    public KubernetesClientConfiguration ClientConfiguration => new() { Host = $"http://127.0.0.1:{Port}", Namespace = Namespace };
+
+    /// <summary>A kubeconfig whose current context (named <paramref name="context"/>) points at this server.</summary>
+    public string Kubeconfig(string context = "fake") => $"""
         apiVersion: v1
         kind: Config
         clusters:
@@ -72,26 +103,40 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             cluster:
               server: http://127.0.0.1:{Port}
         contexts:
-          - name: fake
+          - name: {context}
             context:
               cluster: fake
               user: fake
-              namespace: default
-        current-context: fake
+              namespace: {Namespace}
+        current-context: {context}
         users:
           - name: fake
             user:
               token: not-checked
         """;
 
+    /// <summary>A client configuration as the tool builds it from <see cref="Kubeconfig"/>, current context included.</summary>
+    public KubernetesClientConfiguration ContextConfiguration(string context = "fake")
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Kubeconfig(context)));
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(stream);
+    }
+
     public static string PodName(int index) => PodPrefix + index.ToString(CultureInfo.InvariantCulture);
 
     public static string PodAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"198.18.0.{12 + index}");
 
-    /// <summary>Starts the fake on a free loopback port; <paramref name="crashLooping"/> makes one server pod crash.</summary>
-    public static async Task<FakeKubernetesApi> StartAsync(bool crashLooping = false)
+    public static V1Node Node(string name, string runtime, string kubelet, Dictionary<string, string>? labels = null, string? providerId = null) => new()
     {
-        var api = new FakeKubernetesApi(crashLooping);
+        Metadata = new V1ObjectMeta { Name = name, Labels = labels ?? [] },
+        Spec = new V1NodeSpec { ProviderID = providerId },
+        Status = new V1NodeStatus { NodeInfo = new V1NodeSystemInfo { ContainerRuntimeVersion = runtime, KubeletVersion = kubelet } },
+    };
+
+    /// <summary>Starts the fake on a free loopback port; <paramref name="crashLooping"/> makes one server pod crash.</summary>
+    public static async Task<FakeKubernetesApi> StartAsync(bool crashLooping = false, string @namespace = "default")
+    {
+        var api = new FakeKubernetesApi(crashLooping) { Namespace = @namespace };
         await api.app.StartAsync(TestContext.Current.CancellationToken);
         var address = api.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         api.Port = new Uri(address).Port;
@@ -109,48 +154,85 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             requests.Add($"{request.Method} {request.Path}{request.QueryString}");
         }
 
-        var (status, contentType, content) = Answer(request, body, context.Response);
+        var (status, contentType, content) = await AnswerAsync(request, body, context.Response, context.RequestAborted);
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = contentType;
         await context.Response.WriteAsync(content, context.RequestAborted);
     }
 
-    private (HttpStatusCode, string, string) Answer(HttpRequest request, string body, HttpResponse response)
+    private async Task<(HttpStatusCode, string, string)> AnswerAsync(HttpRequest request, string body, HttpResponse response, CancellationToken aborted)
     {
         const string Json = "application/json";
         var path = request.Path.Value ?? "/";
+        var apps = $"/apis/apps/v1/namespaces/{Namespace}/deployments/";
+        var core = $"/api/v1/namespaces/{Namespace}/";
         switch (request.Method, path)
         {
             case ("GET", "/version" or "/version/"):
                 return (HttpStatusCode.OK, Json, """{"major":"1","minor":"34","gitVersion":"v1.34.1"}""");
-            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Server.Deployment):
+            case ("GET", "/api/v1/nodes"):
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1NodeList { Items = [.. Nodes] }));
+            case ("GET", "/apis/apps/v1/namespaces/kube-system/deployments"):
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1DeploymentList { Items = DnsDeployments() }));
+            case ("GET", _) when path.StartsWith(apps, StringComparison.Ordinal) && MissingDeployments.Contains(path[apps.Length..]):
+            case ("PATCH", _) when path.StartsWith(apps, StringComparison.Ordinal) && MissingDeployments.Contains(path[apps.Length..]):
+                return NotFound();
+            case ("GET", _) when path == apps + DemoContract.Server.Deployment:
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Server.Deployment, DemoContract.Server.Name, ServerReplicas, ReadyServerPods)));
-            case ("GET", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Fetcher.Deployment):
+            case ("GET", _) when path == apps + DemoContract.Fetcher.Deployment:
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Fetcher.Deployment, DemoContract.Fetcher.Name, 1, 1)));
-            case ("PATCH", "/apis/apps/v1/namespaces/default/deployments/" + DemoContract.Server.Deployment + "/scale"):
+            case ("PATCH", _) when path == apps + DemoContract.Server.Deployment + "/scale":
                 ScalePatch = body;
                 ScalePatchContentType = request.ContentType;
                 ServerReplicas = KubernetesJson.Deserialize<V1Scale>(body).Spec.Replicas!.Value;
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1Scale { Spec = new V1ScaleSpec { Replicas = ServerReplicas } }));
-            case ("GET", "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices"):
+            case ("PATCH", _) when path.StartsWith(apps, StringComparison.Ordinal):
+                var name = path[apps.Length..];
+                lock (gate)
+                {
+                    patches.Add((name, body, request.ContentType));
+                }
+
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(name, name, 1, 1)));
+            case ("GET", _) when path == $"/apis/discovery.k8s.io/v1/namespaces/{Namespace}/endpointslices":
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1EndpointSliceList { Items = [ServerSlice()] }));
-            case ("GET", "/api/v1/namespaces/default/pods"):
+            case ("GET", _) when path == core + "pods":
                 // The fetcher's pods are left out: nothing is wrong with them here.
                 var serverPods = request.Query["labelSelector"] == $"{DemoContract.AppLabel}={DemoContract.Server.Name}" ? ServerPods() : [];
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1PodList { Items = serverPods }));
-            case ("GET", "/api/v1/namespaces/default/services/" + DemoContract.Fetcher.Service + "/proxy/"):
-                // Two connections' worth of answers from each pod in turn, like the fetcher's round robin.
+            case ("GET", _) when path == core + $"services/{DemoContract.Fetcher.Service}/proxy/":
+                await Task.Delay(ProxyDelay, aborted);
                 var answered = Interlocked.Increment(ref proxiedRequests);
+                if (answered <= ProxyFailures)
+                {
+                    return (HttpStatusCode.BadGateway, "application/problem+json", """{"title":"The upstream server could not be reached","status":502}""");
+                }
+
+                // Two connections' worth of answers from each pod in turn, like the fetcher's round robin.
                 response.Headers[DemoContract.Headers.UpstreamInstance] = PodName(answered / 2 % ReadyServerPods);
                 return (HttpStatusCode.OK, Json, DemoContract.Fetcher.Body);
             case ("GET", _) when path.EndsWith("/log", StringComparison.Ordinal):
                 return (HttpStatusCode.OK, "text/plain", "Unhandled exception. System.InvalidOperationException: Upstream:BaseUrl is not a URL\n   at Program.<Main>$\n");
             default:
-                return (HttpStatusCode.NotFound, Json, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+                return NotFound();
         }
     }
 
+    private static (HttpStatusCode, string, string) NotFound() =>
+        (HttpStatusCode.NotFound, "application/json", """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
+
     private int ReadyServerPods => CrashLooping ? ServerReplicas - 1 : ServerReplicas;
+
+    private List<V1Deployment> DnsDeployments()
+    {
+        if (DnsUnavailableReads is not { } unavailable)
+        {
+            return [];
+        }
+
+        var reads = Interlocked.Increment(ref dnsReads);
+        return [Deployment("coredns", "kube-dns", 1, reads > unavailable ? 1 : 0)];
+    }
 
     private static V1Deployment Deployment(string name, string app, int replicas, int ready) => new()
     {
@@ -160,7 +242,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         Spec = new V1DeploymentSpec
         {
             Replicas = replicas,
-            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = app } },
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [DemoContract.AppLabel] = app } },
             Template = new V1PodTemplateSpec(),
         },
         Status = new V1DeploymentStatus
@@ -177,7 +259,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     {
         AddressType = "IPv4",
         Metadata = new V1ObjectMeta { Name = DemoContract.Server.Service + "-abcde" },
-        Ports = [new Discoveryv1EndpointPort { Port = 8000, Protocol = "TCP" }],
+        Ports = [new Discoveryv1EndpointPort { Port = DemoContract.Port, Protocol = "TCP" }],
         Endpoints = Enumerable.Range(0, ServerReplicas)
             .Select(index => new V1Endpoint { Addresses = [PodAddress(index)], Conditions = new V1EndpointConditions { Ready = index < ReadyServerPods } })
             .ToList(),

@@ -53,7 +53,7 @@ public sealed class PodDiagnosisTests
 
     [Theory]
     [InlineData("ErrImageNeverPull")]
-    [InlineData("ImagePullBackOff")]
+    [InlineData("InvalidImageName")]
     public void A_missing_image_says_to_build_it_into_the_cluster(string reason)
     {
         var pod = Pod(new V1ContainerStatus
@@ -71,6 +71,34 @@ public sealed class PodDiagnosisTests
         var message = PodDiagnosis.Describe(problem, []);
         Assert.StartsWith($"Pod {PodName}: image minikube-demo-server:1.0 is not available ({reason}).", message, StringComparison.Ordinal);
         Assert.Contains("dotnet cake --target=Images", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What stops a wait at once: only what cannot heal by itself. kubectl's rollout status only warns on the
+    /// others, and the kubelet retries them: a runtime hiccup (CreateContainerError, RunContainerError) or a
+    /// registry that is not reachable yet.
+    /// </summary>
+    [Theory]
+    [InlineData("ErrImageNeverPull", true)]
+    [InlineData("InvalidImageName", true)]
+    [InlineData("CrashLoopBackOff", true)]
+    [InlineData("CreateContainerConfigError", true)]
+    [InlineData("CreateContainerError", false)]
+    [InlineData("RunContainerError", false)]
+    [InlineData("ErrImagePull", false)]
+    [InlineData("ImagePullBackOff", false)]
+    public void Only_what_cannot_heal_by_itself_is_a_hard_failure(string reason, bool hard)
+    {
+        var pod = Pod(new V1ContainerStatus
+        {
+            Name = "minikube-demo-server",
+            Image = "minikube-demo-server:1.0",
+            State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = reason, Message = "context deadline exceeded" } },
+        });
+
+        var problem = Assert.Single(PodDiagnosis.Diagnose([pod]));
+        Assert.Equal(hard, problem.IsHardFailure);
+        Assert.Contains(reason == "CrashLoopBackOff" ? "crash-looping" : reason, PodDiagnosis.Describe(problem, []), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,14 +1,14 @@
 using Docker.DotNet;
 using DotNet.Testcontainers.Configurations;
-using MinikubeDemo.TestSupport;
 
-namespace MinikubeDemo.Containers.Tests;
+namespace MinikubeDemo.TestSupport.Docker;
 
 /// <summary>
-/// The Docker engine the tests use, found the way Testcontainers finds it (DOCKER_HOST, the local socket, ...).
-/// A missing engine skips the container tests on a laptop and fails them in CI (<see cref="Prerequisite"/>).
+/// The Docker engine the container and k3s tiers use, found the way Testcontainers finds it (DOCKER_HOST,
+/// ~/.testcontainers.properties, the local socket, ...). The docker CLI that builds the images is pointed at the
+/// same engine. A missing engine skips those tests on a laptop and fails them in CI (<see cref="Prerequisite"/>).
 /// </summary>
-internal static class DockerEngine
+public static class DockerEngine
 {
     /// <summary>Testcontainers 4.x speaks Docker Engine API 1.44 and refuses older engines.</summary>
     private static readonly Version MinimumApiVersion = new(1, 44);
@@ -27,6 +27,12 @@ internal static class DockerEngine
     }
 
     public static async Task<bool> IsAvailableAsync() => await UnavailableReason.Value is null;
+
+    /// <summary>For the docker CLI: the engine Testcontainers resolved, so that what the CLI builds is where the containers run.</summary>
+    public static IReadOnlyDictionary<string, string?> CliEnvironment =>
+        TestcontainersSettings.OS.DockerEndpointAuthConfig?.Endpoint is { } endpoint
+            ? new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.ToString() }
+            : new Dictionary<string, string?>();
 
     private static DockerClient CreateClient() =>
         TestcontainersSettings.OS.DockerEndpointAuthConfig is { } endpoint

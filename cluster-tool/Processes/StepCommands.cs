@@ -1,0 +1,51 @@
+using Spectre.Console;
+
+namespace MinikubeDemo.ClusterTool.Processes;
+
+/// <summary>
+/// Runs a step's programs through an <see cref="IProcessRunner"/>: shows each command and, as it comes, its
+/// output, and turns a failure into one message that names the command and its reason.
+/// </summary>
+public sealed class StepCommands(IProcessRunner runner, IAnsiConsole console, string workingDirectory)
+{
+    private readonly Lock _echo = new();
+
+    /// <summary>Variables for every run of one program, e.g. docker's DOCKER_HOST.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> EnvironmentByProgram { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string?>>();
+
+    /// <summary>Runs the program; unless <paramref name="required"/> is false, a failure ends the step with its reason.</summary>
+    public async Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken,
+        bool echo = true, bool required = true)
+    {
+        var spec = new ProcessSpec(program, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            Environment = EnvironmentByProgram.GetValueOrDefault(program) ?? new Dictionary<string, string?>(),
+        };
+        if (echo)
+        {
+            console.MarkupLineInterpolated($"[blue]{spec}[/]");
+            spec = spec with { OnOutputLine = Show };
+        }
+
+        var result = await runner.RunAsync(spec, cancellationToken);
+        if (required && !result.Succeeded)
+        {
+            throw new ClusterToolException(result.ExitCode == ProcessResult.NotFound
+                ? $"`{spec}` cannot run: {program} is not installed, or not on PATH ({result.LastLine})."
+                : $"`{spec}` failed with exit code {result.ExitCode}: {result.LastLine}");
+        }
+
+        return result;
+    }
+
+    private void Show(string line)
+    {
+        // Standard output and error arrive on two threads; one line at a time keeps them whole.
+        lock (_echo)
+        {
+            console.MarkupLineInterpolated($"[grey]  {line}[/]");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using k8s.Models;
+using MinikubeDemo.Cluster.Tests.Tool;
+using MinikubeDemo.ClusterTool.Cluster;
+
+namespace MinikubeDemo.Cluster.Tests.Steps;
+
+/// <summary>Which kind of cluster the current context is, from its kubeconfig and the nodes the (fake) API server lists.</summary>
+public sealed class ClusterIdentityTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, V1Node[], ClusterKind, string?> Clusters => new()
+    {
+        // minikube labels its nodes with the profile, whatever the context is named.
+        { "minikube", [MinikubeNode("minikube", primary: true)], ClusterKind.Minikube, "minikube" },
+        { "demo", [MinikubeNode("demo", primary: true), MinikubeNode("demo-m02", primary: false, profile: "demo")], ClusterKind.Minikube, "demo" },
+        { "kind-chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
+        { "admin@chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
+        { "k3d-demo", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], ClusterKind.K3d, "demo" },
+        // Rancher Desktop runs k3s too: it is told by its context, not taken for a bare k3s.
+        { "rancher-desktop", [FakeKubernetesApi.Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], ClusterKind.RancherDesktop, null },
+        { "default", [FakeKubernetesApi.Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], ClusterKind.K3s, null },
+        { "docker-desktop", [FakeKubernetesApi.Node("docker-desktop", "docker://28.4.0", "v1.34.1")], ClusterKind.DockerDesktop, null },
+        { "gke_project_zone_demo", [FakeKubernetesApi.Node("gke-demo-pool-1", "containerd://1.7.27", "v1.33.5-gke.100")], ClusterKind.Docker, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task Tells_the_kind_and_name_from_the_context_and_the_nodes(string context, V1Node[] nodes, ClusterKind kind, string? name)
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.Nodes = nodes;
+        using var session = await ClusterSession.ConnectAsync(api.ContextConfiguration(context), null, Cancellation);
+
+        var identity = ClusterIdentity.Detect(session.Context, [.. await new DemoCluster(session).ReadNodesAsync(Cancellation)]);
+
+        Assert.Equal(kind, identity.Kind);
+        Assert.Equal(name, identity.Name);
+        Assert.Equal(nodes.Select(node => node.Metadata.Name), identity.Nodes.Select(node => node.Name));
+    }
+
+    [Fact]
+    public void Reads_each_nodes_runtime_and_minikubes_primary()
+    {
+        var identity = ClusterIdentity.Detect("minikube", [MinikubeNode("minikube", primary: true, runtime: "containerd://2.1.4"), MinikubeNode("minikube-m02", primary: false, runtime: "containerd://2.1.4")]);
+
+        Assert.Equal([new ClusterNode("minikube", "containerd", true), new ClusterNode("minikube-m02", "containerd", false)], identity.Nodes);
+        Assert.Equal("containerd", identity.Runtime);
+    }
+
+    [Fact]
+    public void The_cluster_option_overrides_the_kind_but_not_the_names_read_from_the_cluster()
+    {
+        var identity = ClusterIdentity.Detect("k3d-demo", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3s);
+
+        Assert.Equal(ClusterKind.K3s, identity.Kind);
+        Assert.True(ClusterIdentity.TryParse("rancher-desktop", out var parsed));
+        Assert.Equal(ClusterKind.RancherDesktop, parsed);
+        Assert.False(ClusterIdentity.TryParse("minikub", out _));
+    }
+
+    private static V1Node MinikubeNode(string name, bool primary, string runtime = "docker://28.4.0", string? profile = null) =>
+        FakeKubernetesApi.Node(name, runtime, "v1.34.0", new()
+        {
+            [ClusterIdentity.MinikubeProfileLabel] = profile ?? name,
+            [ClusterIdentity.MinikubePrimaryLabel] = primary ? "true" : "false",
+        });
+}
