@@ -14,10 +14,12 @@ var arguments = new (string Name, string Default, string Description)[]
     ("fetcher-port", "8001", "Local: the fetcher's port; it calls the server on server-port."),
     ("aot", "false", "Local: publish Native AOT binaries, as in the images (a minute or two each)."),
     ("cluster", "from the kubectl context", "Images: minikube, kind, k3d, k3s, rancher-desktop, docker-desktop, or docker (this Docker engine only)."),
-    ("namespace", "the kubectl context's", "Deploy, Verify, Scale, Undeploy: the namespace the demo runs in."),
+    ("namespace", "the kubectl context's", "Deploy, Verify, Scale, Watch, Undeploy: the namespace the demo runs in."),
     ("timeout", "180", "Deploy, Verify, Scale: seconds to wait for rollouts and endpoints."),
     ("requests", "300", "Verify: requests sent through the fetcher for the per-pod chart."),
     ("replicas", "2", "Scale: server replicas to scale to (the chapter's 2; try 1)."),
+    ("duration", "until Ctrl+C", "Watch: seconds to watch."),
+    ("rate", "4", "Watch: requests a second through the fetcher."),
     ("smoke", "off", "Bench: a short check instead of the full run."),
     ("rounds", "3", "Bench: rounds of the full run."),
 };
@@ -78,6 +80,10 @@ Task("Verify")
 Task("Scale")
     .Description("Scales the server to --replicas=N and shows the Service's endpoint list follow.")
     .Does(() => ClusterTool($"scale --replicas {Argument("replicas", 2)}" + Passed("namespace", "timeout")));
+
+Task("Watch")
+    .Description("Figure 1, live: the server's endpoints, pods and Deployment as they change, with a trickle of requests and each pod's share, until Ctrl+C or --duration.")
+    .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate")));
 
 Task("Undeploy")
     .Description("kubectl delete -f k8s/: removes everything Deploy created.")

@@ -17,7 +17,7 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 512;
 }
 
-Type[] settings = [typeof(ImagesSettings), typeof(ClusterSettings), typeof(LocalSettings), typeof(VerifySettings), typeof(ScaleSettings)];
+Type[] settings = [typeof(ImagesSettings), typeof(ClusterSettings), typeof(LocalSettings), typeof(VerifySettings), typeof(ScaleSettings), typeof(WatchSettings)];
 if (UsageErrors.BadNumber(args, settings) is { } badNumber)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]{badNumber}.[/] See cluster-tool --help.");
@@ -45,6 +45,9 @@ app.Configure(config =>
         .WithDescription("Wait until both Deployments are rolled out and ready; name what is not, and why.");
     config.AddCommand<VerifyCommand>("verify")
         .WithDescription("Check the server Service's endpoints, the fetcher's exact reply, and chart which server pod answered.");
+    config.AddCommand<WatchCommand>("watch")
+        .WithDescription("Watch the Service's endpoints, the pods and the Deployment follow a scale or a deleted pod, with a trickle of requests and each pod's share.")
+        .WithExample("watch", "--duration", "60");
     config.AddCommand<ScaleCommand>("scale")
         .WithDescription("Scale the server Deployment and watch the Service's endpoint list follow.")
         .WithExample("scale", "--replicas", "1");

@@ -51,6 +51,13 @@ public static class DemoContract
 
         /// <summary>On the fetcher's answer: the server replica's <see cref="Instance"/>.</summary>
         public const string UpstreamInstance = "X-Upstream-Instance";
+
+        /// <summary>
+        /// On the fetcher's answer: the address and port it connected to for the upstream call that answered. In a
+        /// cluster that is the Service's ClusterIP (kube-proxy then picks a pod); on a Docker network or behind a
+        /// headless Service, the replica itself.
+        /// </summary>
+        public const string UpstreamAddress = "X-Upstream-Address";
     }
 
     /// <summary>The two apps, for whatever is done to each alike: building images, deploying, waiting.</summary>

@@ -10,7 +10,7 @@ using MinikubeDemo.Contract;
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>One reply from the fetcher, read through the API server's proxy to its Service.</summary>
-internal sealed record FetcherReply(HttpStatusCode Status, string Body, string? UpstreamInstance);
+internal sealed record FetcherReply(HttpStatusCode Status, string Body, string? UpstreamInstance, string? UpstreamAddress = null);
 
 /// <summary>The cluster's DNS Deployment (CoreDNS, labelled <c>k8s-app=kube-dns</c> in kube-system) as far as it can be seen.</summary>
 internal sealed record ClusterDnsState(string? Deployment, int Desired, int Available, string? Unseen)
@@ -95,7 +95,7 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
     public async Task<IReadOnlyList<string>> ReadyEndpointsAsync(string service, CancellationToken cancellationToken)
     {
         var slices = await Client.DiscoveryV1.ListNamespacedEndpointSliceAsync(
-            Namespace, labelSelector: $"kubernetes.io/service-name={service}", cancellationToken: cancellationToken);
+            Namespace, labelSelector: ServiceSliceSelector(service), cancellationToken: cancellationToken);
         return EndpointCheck.ReadyEndpoints(slices.Items);
     }
 
@@ -156,8 +156,8 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
         {
             using var response = await Client.HttpClient.SendAsync(request, bounded.Token);
             var body = await response.Content.ReadAsStringAsync(bounded.Token);
-            var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.FirstOrDefault() : null;
-            return new FetcherReply(response.StatusCode, body, upstream);
+            string? Header(string name) => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+            return new FetcherReply(response.StatusCode, body, Header(DemoContract.Headers.UpstreamInstance), Header(DemoContract.Headers.UpstreamAddress));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -165,6 +165,79 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
                 $"No answer from {DemoContract.Fetcher.Service} through the API server's proxy within {_proxyTimeout.TotalSeconds:0.#} s: check the fetcher's pod (kubectl logs deploy/{DemoContract.Fetcher.Deployment})."), e);
         }
     }
+
+    /// <summary>One try through the service proxy, with a proxy that did not answer in time as a failed try.</summary>
+    public async Task<FetchAttempt> TryFetchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new FetchAttempt(await FetchAsync(cancellationToken), null);
+        }
+        catch (ClusterToolException e)
+        {
+            return new FetchAttempt(null, e.Message);
+        }
+    }
+
+    public Task<V1Service> ReadServiceAsync(string service, CancellationToken cancellationToken) =>
+        Client.CoreV1.ReadNamespacedServiceAsync(service, Namespace, cancellationToken: cancellationToken);
+
+    /// <summary>Every endpoint the Service's EndpointSlices list, ready or not, with its pod and node.</summary>
+    public async Task<IReadOnlyList<EndpointEntry>> ReadEndpointEntriesAsync(string service, CancellationToken cancellationToken)
+    {
+        var slices = await Client.DiscoveryV1.ListNamespacedEndpointSliceAsync(
+            Namespace, labelSelector: ServiceSliceSelector(service), cancellationToken: cancellationToken);
+        return EndpointCheck.Entries(slices.Items);
+    }
+
+    /// <summary>The server's URL as the fetcher's Deployment configures it (Upstream__BaseUrl), else the app's default.</summary>
+    public async Task<string> ReadFetcherUpstreamAsync(CancellationToken cancellationToken)
+    {
+        var fetcher = await Client.AppsV1.ReadNamespacedDeploymentAsync(DemoContract.Fetcher.Deployment, Namespace, cancellationToken: cancellationToken);
+        return fetcher.Spec.Template.Spec.Containers.SelectMany(container => container.Env ?? [])
+            .FirstOrDefault(variable => variable.Name == "Upstream__BaseUrl")?.Value ?? DemoContract.Fetcher.UpstreamUrl;
+    }
+
+    /// <summary>The server Deployment, listed so that it can be watched from the list's version.</summary>
+    public async Task<(IList<V1Deployment> Items, string? Version)> ListServerDeploymentAsync(CancellationToken cancellationToken)
+    {
+        var list = await Client.AppsV1.ListNamespacedDeploymentAsync(Namespace, fieldSelector: ServerDeploymentField, cancellationToken: cancellationToken);
+        return (list.Items, list.Metadata?.ResourceVersion);
+    }
+
+    public IAsyncEnumerable<(WatchEventType, V1Deployment)> WatchServerDeployment(string? version, CancellationToken cancellationToken) =>
+        Client.AppsV1.WatchListNamespacedDeploymentAsync(Namespace, fieldSelector: ServerDeploymentField, resourceVersion: version,
+            allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, cancellationToken: cancellationToken);
+
+    public async Task<(IList<V1EndpointSlice> Items, string? Version)> ListServerSlicesAsync(CancellationToken cancellationToken)
+    {
+        var list = await Client.DiscoveryV1.ListNamespacedEndpointSliceAsync(Namespace, labelSelector: ServiceSliceSelector(DemoContract.Server.Service), cancellationToken: cancellationToken);
+        return (list.Items, list.Metadata?.ResourceVersion);
+    }
+
+    public IAsyncEnumerable<(WatchEventType, V1EndpointSlice)> WatchServerSlices(string? version, CancellationToken cancellationToken) =>
+        Client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(Namespace, labelSelector: ServiceSliceSelector(DemoContract.Server.Service), resourceVersion: version,
+            allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, cancellationToken: cancellationToken);
+
+    public async Task<(IList<V1Pod> Items, string? Version)> ListServerPodsAsync(CancellationToken cancellationToken)
+    {
+        var list = await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: ServerPodSelector, cancellationToken: cancellationToken);
+        return (list.Items, list.Metadata?.ResourceVersion);
+    }
+
+    public IAsyncEnumerable<(WatchEventType, V1Pod)> WatchServerPods(string? version, CancellationToken cancellationToken) =>
+        Client.CoreV1.WatchListNamespacedPodAsync(Namespace, labelSelector: ServerPodSelector, resourceVersion: version,
+            allowWatchBookmarks: true, timeoutSeconds: WatchSeconds, cancellationToken: cancellationToken);
+
+    /// <summary>A watch ends after this long, and is started again from a fresh list.</summary>
+    private const int WatchSeconds = 60;
+
+    private const string ServerDeploymentField = "metadata.name=" + DemoContract.Server.Deployment;
+
+    private const string ServerPodSelector = DemoContract.AppLabel + "=" + DemoContract.Server.Name;
+
+    /// <summary>The label the EndpointSlice controller puts on a Service's slices.</summary>
+    public static string ServiceSliceSelector(string service) => $"kubernetes.io/service-name={service}";
 
     private async Task<IList<V1Pod>> PodsAsync(string deployment, CancellationToken cancellationToken)
     {

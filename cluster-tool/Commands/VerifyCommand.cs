@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Verification;
 using MinikubeDemo.ClusterTool.Waiting;
@@ -46,12 +47,18 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
         AnsiConsole.MarkupLineInterpolated($"GET / on {DemoContract.Fetcher.Service}: [green]{first.Body}[/] (server pod {first.UpstreamInstance ?? "unknown"})");
 
         var tally = await SendManyAsync(cluster, settings, cancellationToken);
+        var path = new ServicePath(
+            await cluster.ReadFetcherUpstreamAsync(cancellationToken),
+            session.Namespace,
+            await cluster.ReadServiceAsync(DemoContract.Server.Service, cancellationToken),
+            await cluster.ReadEndpointEntriesAsync(DemoContract.Server.Service, cancellationToken));
         AnsiConsole.WriteLine();
-        AnsiConsole.Write(new BarChart()
-            .Width(Math.Min(AnsiConsole.Profile.Width, 120))
-            .Label($"Server pod that answered, {EndpointCheck.Count(tally.Total, "request")} through the fetcher")
-            .LeftAlignLabel()
-            .AddItems(tally.Counts, pair => new BarChartItem(pair.Key, pair.Value, Color.Aqua)));
+        AnsiConsole.Write(ServicePathView.Render(path, tally));
+        AnsiConsole.WriteLine();
+        if (tally.Failed > 0)
+        {
+            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture, $"{tally.Failed} of {tally.Total} requests failed ({string.Join(", ", tally.Failures.Select(pair => $"{pair.Key} × {pair.Value}"))}), above."));
+        }
 
         var silent = tally.Silent(await cluster.ReadyPodsAsync(DemoContract.Server.Deployment, cancellationToken));
         if (silent.Count > 0)
@@ -86,9 +93,9 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
                 : result.Last.Problem!);
     }
 
-    private static async Task<InstanceTally> SendManyAsync(DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)
+    private static async Task<TrafficTally> SendManyAsync(DemoCluster cluster, VerifySettings settings, CancellationToken cancellationToken)
     {
-        var replies = new FetcherReply[settings.Requests];
+        var attempts = new FetchAttempt[settings.Requests];
         await AnsiConsole.Progress()
             .AutoClear(true)
             .StartAsync(async progress =>
@@ -100,24 +107,11 @@ internal sealed class VerifyCommand : ClusterCommand<VerifySettings>
                     new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
                     async (index, token) =>
                     {
-                        replies[index] = await cluster.FetchAsync(token);
+                        attempts[index] = await cluster.TryFetchAsync(token);
                         bar.Increment(1);
                     });
             });
 
-        var problems = replies.Select(reply => FetcherReplyCheck.Problem(reply.Status, reply.Body)).OfType<string>().ToList();
-        if (problems.Count > 0)
-        {
-            throw new ClusterToolException(
-                $"{EndpointCheck.Count(problems.Count, "request")} of {settings.Requests} failed. First: {problems[0]}");
-        }
-
-        var tally = new InstanceTally();
-        foreach (var reply in replies)
-        {
-            tally.Add(reply.UpstreamInstance);
-        }
-
-        return tally;
+        return new TrafficTally(attempts);
     }
 }

@@ -7,6 +7,9 @@ namespace MinikubeDemo.ClusterTool.Verification;
 
 internal sealed record EndpointVerdict(bool Matches, string Message);
 
+/// <summary>One endpoint of a Service: "address:port", the pod and node behind it (where the slice names them), and whether it is ready.</summary>
+internal sealed record EndpointEntry(string Endpoint, string? Pod, string? Node, bool Ready);
+
 /// <summary>Reads a Service's EndpointSlices the way `kubectl get endpoints` presents them.</summary>
 internal static class EndpointCheck
 {
@@ -14,38 +17,41 @@ internal static class EndpointCheck
     private const int KubectlShownEndpoints = 3;
 
     /// <summary>
-    /// The distinct "address:port" pairs of every ready endpoint, in address order.
+    /// Every endpoint of the slices, once per "address:port" (in address order), with the pod and node it is on.
     /// A missing ready condition counts as ready, as the EndpointSlice API says consumers should read it.
     /// </summary>
-    public static IReadOnlyList<string> ReadyEndpoints(IEnumerable<V1EndpointSlice> slices)
+    public static IReadOnlyList<EndpointEntry> Entries(IEnumerable<V1EndpointSlice> slices)
     {
-        var endpoints = new HashSet<(string Address, int Port)>();
+        var entries = new Dictionary<(string Address, int Port), EndpointEntry>();
         foreach (var slice in slices)
         {
             var ports = (slice.Ports ?? []).Where(port => port.Port is not null).Select(port => port.Port!.Value).ToList();
             foreach (var endpoint in slice.Endpoints ?? [])
             {
-                if (endpoint.Conditions?.Ready == false)
-                {
-                    continue;
-                }
-
                 foreach (var address in endpoint.Addresses ?? [])
                 {
                     foreach (var port in ports)
                     {
-                        endpoints.Add((address, port));
+                        entries.TryAdd((address, port), new EndpointEntry(
+                            FormatEndpoint(address, port),
+                            endpoint.TargetRef is { Kind: "Pod" } pod ? pod.Name : null,
+                            endpoint.NodeName,
+                            endpoint.Conditions?.Ready != false));
                     }
                 }
             }
         }
 
-        return endpoints
-            .OrderBy(endpoint => AddressOrderKey(endpoint.Address), StringComparer.Ordinal)
-            .ThenBy(endpoint => endpoint.Port)
-            .Select(endpoint => FormatEndpoint(endpoint.Address, endpoint.Port))
+        return entries
+            .OrderBy(entry => AddressOrderKey(entry.Key.Address), StringComparer.Ordinal)
+            .ThenBy(entry => entry.Key.Port)
+            .Select(entry => entry.Value)
             .ToList();
     }
+
+    /// <summary>The "address:port" of every ready endpoint, in address order: what `kubectl get endpoints` lists.</summary>
+    public static IReadOnlyList<string> ReadyEndpoints(IEnumerable<V1EndpointSlice> slices) =>
+        Entries(slices).Where(entry => entry.Ready).Select(entry => entry.Endpoint).ToList();
 
     /// <summary>The ENDPOINTS column of `kubectl get endpoints`.</summary>
     public static string FormatLikeKubectl(IReadOnlyList<string> endpoints)

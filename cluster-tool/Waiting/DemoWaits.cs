@@ -19,13 +19,6 @@ internal sealed record EndpointProgress(RolloutState Rollout, IReadOnlyList<stri
     public bool Settled => Rollout.Complete && Verdict.Matches;
 }
 
-/// <summary>One try of the fetcher through its Service: its reply, or why there was none.</summary>
-internal sealed record FetchAttempt(FetcherReply? Reply, string? NoReply)
-{
-    /// <summary>Null when the reply is the chapter's; otherwise what went wrong.</summary>
-    public string? Problem => Reply is { } reply ? FetcherReplyCheck.Problem(reply.Status, reply.Body) : NoReply;
-}
-
 /// <summary>What Deploy and Verify wait for, as states; the commands and the k3s tests decide what to show or assert.</summary>
 internal static class DemoWaits
 {
@@ -72,17 +65,7 @@ internal static class DemoWaits
     public static Task<WaitResult<FetchAttempt>> FirstAnswerAsync(DemoCluster cluster, TimeSpan timeout,
         Action<FetchAttempt, TimeSpan>? seen, CancellationToken cancellationToken) =>
         Poll.UntilAsync(
-            async token =>
-            {
-                try
-                {
-                    return new FetchAttempt(await cluster.FetchAsync(token), null);
-                }
-                catch (ClusterToolException e)
-                {
-                    return new FetchAttempt(null, e.Message);
-                }
-            },
+            cluster.TryFetchAsync,
             attempt => attempt.Problem is null ? WaitEnd.Done : attempt.Reply?.Status == HttpStatusCode.OK ? WaitEnd.Failed : null,
             timeout, RolloutInterval, seen, cancellationToken);
 }

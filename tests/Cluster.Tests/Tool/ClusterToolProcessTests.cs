@@ -27,6 +27,22 @@ public sealed class ClusterToolProcessTests
     }
 
     [Fact]
+    public async Task Verify_draws_the_path_from_the_DNS_name_through_the_ClusterIP_to_each_pod()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+
+        var (exitCode, output) = await RunToolAsync(api, "verify", "--timeout", "20", "--requests", "40");
+
+        Assert.True(exitCode == 0, output);
+        AssertShows(output, $"the fetcher calls {DemoContract.Fetcher.UpstreamUrl}");
+        AssertShows(output, $"cluster DNS: {DemoContract.Server.Service} is {DemoContract.Server.Service}.default.svc.cluster.local");
+        AssertShows(output, $"Service {DemoContract.Server.Service}: LoadBalancer, ClusterIP {FakeKubernetesApi.ServerClusterIp}, port 8000, node port {FakeKubernetesApi.ServerNodePort}");
+        AssertShows(output, $"the fetcher connected to {FakeKubernetesApi.ServerClusterIp}:8000 (the Service's ClusterIP: kube-proxy picks a pod per connection): 40 answers");
+        AssertShows(output, $"{FakeKubernetesApi.PodAddress(0)}:8000  pod {FakeKubernetesApi.PodName(0)}  node minikube");
+        AssertShows(output, $"{FakeKubernetesApi.PodAddress(1)}:8000  pod {FakeKubernetesApi.PodName(1)}  node minikube");
+    }
+
+    [Fact]
     public async Task Scale_to_one_shows_the_endpoint_list_shrink()
     {
         await using var api = await FakeKubernetesApi.StartAsync();

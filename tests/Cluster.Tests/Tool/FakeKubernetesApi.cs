@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -27,8 +28,10 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly List<string> requests = [];
     private readonly List<(string Deployment, string Body, string? ContentType)> patches = [];
+    private readonly List<(string Resource, Channel<string> Events)> watchers = [];
     private int proxiedRequests;
     private int dnsReads;
+    private int resourceVersion = 1000;
 
     private FakeKubernetesApi(bool crashLooping)
     {
@@ -46,6 +49,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     public string Namespace { get; init; } = "default";
 
     public int ServerReplicas { get; private set; } = 2;
+
+    /// <summary>The server Service's ClusterIP, which the fetcher reports connecting to (X-Upstream-Address).</summary>
+    public const string ServerClusterIp = "198.18.100.10";
+
+    /// <summary>The server Service's node port (it is a LoadBalancer).</summary>
+    public const int ServerNodePort = 31843;
+
+    /// <summary>Requests the fetcher answered through the service proxy.</summary>
+    public int ProxiedRequests => Volatile.Read(ref proxiedRequests);
+
+    /// <summary>List requests of Deployments, EndpointSlices and pods (not watches): a watch that drops is followed by a re-list.</summary>
+    public int Lists { get; private set; }
 
     public bool CrashLooping { get; }
 
@@ -154,6 +169,12 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             requests.Add($"{request.Method} {request.Path}{request.QueryString}");
         }
 
+        if (request.Query["watch"] == "true")
+        {
+            await WatchAsync(request.Path.Value ?? "", context);
+            return;
+        }
+
         var (status, contentType, content) = await AnswerAsync(request, body, context.Response, context.RequestAborted);
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = contentType;
@@ -178,13 +199,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             case ("PATCH", _) when path.StartsWith(apps, StringComparison.Ordinal) && MissingDeployments.Contains(path[apps.Length..]):
                 return NotFound();
             case ("GET", _) when path == apps + DemoContract.Server.Deployment:
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Server.Deployment, DemoContract.Server.Name, ServerReplicas, ReadyServerPods)));
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(ServerDeployment()));
             case ("GET", _) when path == apps + DemoContract.Fetcher.Deployment:
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(DemoContract.Fetcher.Deployment, DemoContract.Fetcher.Name, 1, 1)));
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(FetcherDeployment()));
+            case ("GET", _) when path == $"/apis/apps/v1/namespaces/{Namespace}/deployments":
+                Lists++;
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1DeploymentList { Metadata = ListMeta(), Items = [ServerDeployment()] }));
+            case ("GET", _) when path == core + $"services/{DemoContract.Server.Service}":
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(ServerService()));
             case ("PATCH", _) when path == apps + DemoContract.Server.Deployment + "/scale":
                 ScalePatch = body;
                 ScalePatchContentType = request.ContentType;
-                ServerReplicas = KubernetesJson.Deserialize<V1Scale>(body).Spec.Replicas!.Value;
+                SetServerReplicas(KubernetesJson.Deserialize<V1Scale>(body).Spec.Replicas!.Value);
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1Scale { Spec = new V1ScaleSpec { Replicas = ServerReplicas } }));
             case ("PATCH", _) when path.StartsWith(apps, StringComparison.Ordinal):
                 var name = path[apps.Length..];
@@ -195,11 +221,13 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
                 return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(Deployment(name, name, 1, 1)));
             case ("GET", _) when path == $"/apis/discovery.k8s.io/v1/namespaces/{Namespace}/endpointslices":
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1EndpointSliceList { Items = [ServerSlice()] }));
+                Lists++;
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1EndpointSliceList { Metadata = ListMeta(), Items = [ServerSlice()] }));
             case ("GET", _) when path == core + "pods":
+                Lists++;
                 // The fetcher's pods are left out: nothing is wrong with them here.
                 var serverPods = request.Query["labelSelector"] == $"{DemoContract.AppLabel}={DemoContract.Server.Name}" ? ServerPods() : [];
-                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1PodList { Items = serverPods }));
+                return (HttpStatusCode.OK, Json, KubernetesJson.Serialize(new V1PodList { Metadata = ListMeta(), Items = serverPods }));
             case ("GET", _) when path == core + $"services/{DemoContract.Fetcher.Service}/proxy/":
                 await Task.Delay(ProxyDelay, aborted);
                 var answered = Interlocked.Increment(ref proxiedRequests);
@@ -210,6 +238,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
                 // Two connections' worth of answers from each pod in turn, like the fetcher's round robin.
                 response.Headers[DemoContract.Headers.UpstreamInstance] = PodName(answered / 2 % ReadyServerPods);
+                response.Headers[DemoContract.Headers.UpstreamAddress] = $"{ServerClusterIp}:{DemoContract.Port}";
                 return (HttpStatusCode.OK, Json, DemoContract.Fetcher.Body);
             case ("GET", _) when path.EndsWith("/log", StringComparison.Ordinal):
                 return (HttpStatusCode.OK, "text/plain", "Unhandled exception. System.InvalidOperationException: Upstream:BaseUrl is not a URL\n   at Program.<Main>$\n");
@@ -217,6 +246,120 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 return NotFound();
         }
     }
+
+    /// <summary>What `kubectl scale` does to the fake: the Deployment, its pods and its Service's endpoints change, and every watch hears it.</summary>
+    public void SetServerReplicas(int replicas)
+    {
+        var before = ServerReplicas;
+        ServerReplicas = replicas;
+        Publish("deployments", "MODIFIED", ServerDeployment());
+        foreach (var index in Enumerable.Range(Math.Min(before, replicas), Math.Abs(replicas - before)))
+        {
+            Publish("pods", replicas > before ? "ADDED" : "DELETED", ServerPods(Math.Max(before, replicas))[index]);
+        }
+
+        Publish("endpointslices", "MODIFIED", ServerSlice());
+    }
+
+    /// <summary>Ends every open watch, as an API server does when it restarts or a connection drops.</summary>
+    public void DropWatches()
+    {
+        lock (gate)
+        {
+            foreach (var (_, events) in watchers)
+            {
+                events.Writer.TryComplete();
+            }
+
+            watchers.Clear();
+        }
+    }
+
+    /// <summary>How many watches are open, for tests that wait until the tool listens.</summary>
+    public int OpenWatches
+    {
+        get
+        {
+            lock (gate)
+            {
+                return watchers.Count;
+            }
+        }
+    }
+
+    private void Publish(string resource, string type, object item)
+    {
+        var metadata = ((IMetadata<V1ObjectMeta>)item).Metadata;
+        metadata.ResourceVersion = Interlocked.Increment(ref resourceVersion).ToString(CultureInfo.InvariantCulture);
+        var line = $$"""{"type":"{{type}}","object":{{KubernetesJson.Serialize(item)}}}""" + "\n";
+        lock (gate)
+        {
+            foreach (var (watched, events) in watchers.Where(watcher => watcher.Resource == resource))
+            {
+                events.Writer.TryWrite(line);
+            }
+        }
+    }
+
+    /// <summary>A watch as the API server streams it: one JSON event per line, as the objects change, until dropped.</summary>
+    private async Task WatchAsync(string path, HttpContext context)
+    {
+        var resource = path[(path.LastIndexOf('/') + 1)..];
+        var events = Channel.CreateUnbounded<string>();
+        lock (gate)
+        {
+            watchers.Add((resource, events));
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(context.RequestAborted);
+        try
+        {
+            await foreach (var line in events.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                await context.Response.WriteAsync(line, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The tool stopped watching.
+        }
+        finally
+        {
+            lock (gate)
+            {
+                watchers.RemoveAll(watcher => watcher.Events == events);
+            }
+        }
+    }
+
+    private V1ListMeta ListMeta() => new() { ResourceVersion = Volatile.Read(ref resourceVersion).ToString(CultureInfo.InvariantCulture) };
+
+    private V1Deployment ServerDeployment() => Deployment(DemoContract.Server.Deployment, DemoContract.Server.Name, ServerReplicas, ReadyServerPods);
+
+    private static V1Deployment FetcherDeployment()
+    {
+        var fetcher = Deployment(DemoContract.Fetcher.Deployment, DemoContract.Fetcher.Name, 1, 1);
+        fetcher.Spec.Template.Spec = new V1PodSpec
+        {
+            Containers = [new V1Container { Name = DemoContract.Fetcher.Name, Env = [new V1EnvVar { Name = "Upstream__BaseUrl", Value = DemoContract.Fetcher.UpstreamUrl }] }],
+        };
+        return fetcher;
+    }
+
+    private V1Service ServerService() => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = new V1ObjectMeta { Name = DemoContract.Server.Service, NamespaceProperty = Namespace },
+        Spec = new V1ServiceSpec
+        {
+            Type = "LoadBalancer",
+            ClusterIP = ServerClusterIp,
+            Ports = [new V1ServicePort { Port = DemoContract.Port, TargetPort = DemoContract.Port, NodePort = ServerNodePort, Protocol = "TCP" }],
+        },
+    };
 
     private static (HttpStatusCode, string, string) NotFound() =>
         (HttpStatusCode.NotFound, "application/json", """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}""");
@@ -257,15 +400,27 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     private V1EndpointSlice ServerSlice() => new()
     {
+        ApiVersion = "discovery.k8s.io/v1",
+        Kind = "EndpointSlice",
         AddressType = "IPv4",
         Metadata = new V1ObjectMeta { Name = DemoContract.Server.Service + "-abcde" },
         Ports = [new Discoveryv1EndpointPort { Port = DemoContract.Port, Protocol = "TCP" }],
         Endpoints = Enumerable.Range(0, ServerReplicas)
-            .Select(index => new V1Endpoint { Addresses = [PodAddress(index)], Conditions = new V1EndpointConditions { Ready = index < ReadyServerPods } })
+            .Select(index => new V1Endpoint
+            {
+                Addresses = [PodAddress(index)],
+                Conditions = new V1EndpointConditions { Ready = index < ReadyServerPods },
+                NodeName = NodeName,
+                TargetRef = new V1ObjectReference { Kind = "Pod", Name = PodName(index) },
+            })
             .ToList(),
     };
 
-    private List<V1Pod> ServerPods() => Enumerable.Range(0, ServerReplicas)
+    private const string NodeName = "minikube";
+
+    private List<V1Pod> ServerPods() => ServerPods(ServerReplicas);
+
+    private List<V1Pod> ServerPods(int replicas) => Enumerable.Range(0, replicas)
         .Select(index =>
         {
             var ready = index < ReadyServerPods;
@@ -281,7 +436,10 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 };
             return new V1Pod
             {
+                ApiVersion = "v1",
+                Kind = "Pod",
                 Metadata = new V1ObjectMeta { Name = PodName(index) },
+                Spec = new V1PodSpec { NodeName = NodeName, Containers = [new V1Container { Name = DemoContract.Server.Name }] },
                 Status = new V1PodStatus
                 {
                     Phase = "Running",

@@ -1,0 +1,35 @@
+using System.Globalization;
+using k8s.Models;
+
+namespace MinikubeDemo.ClusterTool.Verification;
+
+/// <summary>
+/// The chapter's Figure 2 as this cluster has it: the name the fetcher calls, what cluster DNS makes of it, the
+/// Service that name stands for, and the endpoints kube-proxy sends the connections to.
+/// </summary>
+internal sealed record ServicePath(string UpstreamUrl, string Namespace, V1Service Service, IReadOnlyList<EndpointEntry> Endpoints)
+{
+    /// <summary>The name as the fetcher writes it: minikube-demo-server-service.</summary>
+    public string Name => new Uri(UpstreamUrl).Host;
+
+    /// <summary>The name with the search domain a pod's resolver adds: &lt;service&gt;.&lt;namespace&gt;.svc.cluster.local.</summary>
+    public string FullName => Name.Contains('.', StringComparison.Ordinal) ? Name : $"{Name}.{Namespace}.svc.cluster.local";
+
+    public string? ClusterIp => Service.Spec?.ClusterIP is { Length: > 0 } ip && ip != "None" ? ip : null;
+
+    /// <summary>The Service's port the fetcher calls, and the node port behind it where the Service has one.</summary>
+    public V1ServicePort? Port => Service.Spec?.Ports?.FirstOrDefault(port => port.Port == new Uri(UpstreamUrl).Port) ?? Service.Spec?.Ports?.FirstOrDefault();
+
+    /// <summary>What an address the fetcher connected to is: the Service's ClusterIP, one pod's own address, or neither.</summary>
+    public string Describe(string address)
+    {
+        if (ClusterIp is { } ip && Port is { } port && address == string.Create(CultureInfo.InvariantCulture, $"{ip}:{port.Port}"))
+        {
+            return "the Service's ClusterIP: kube-proxy picks a pod per connection";
+        }
+
+        return Endpoints.FirstOrDefault(endpoint => endpoint.Endpoint == address) is { } direct
+            ? $"pod {direct.Pod ?? "?"} itself (no ClusterIP in between: a headless Service)"
+            : "not an address of this Service";
+    }
+}
