@@ -1,16 +1,17 @@
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults;
+using MinikubeDemo.ServiceDefaults.Hosting;
 
 // The course's server: GET / answers {"message":"Hello world!"}.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddServiceDefaults();
 
-var app = builder.Build();
-app.UseServiceDefaults();
+return builder.BuildAndRun(app =>
+{
+    app.UseServiceDefaults();
 
-var hello = new MessageResponse(DemoContract.Server.Greeting);
-app.MapGet("/", () => TypedResults.Ok(hello))
-    .WithName("GetMessage")
-    .WithSummary("Answers the course's greeting.");
-
-app.Run();
+    var hello = new MessageResponse(DemoContract.Server.Greeting);
+    app.MapGet("/", () => TypedResults.Ok(hello))
+        .WithName("GetMessage")
+        .WithSummary("Answers the course's greeting.");
+});

@@ -23,6 +23,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         ListenOnDefaultPortUnlessConfigured(builder);
+        ListenAddresses.AddValidation(builder.Services, builder.Configuration);
         LoggingDefaults.AddAsLowestPrioritySource(builder.Configuration);
         // The slim builder registers only the simple console formatter and ignores Logging:Console:FormatterName;
         // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
@@ -46,8 +47,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.SectionName)
-            .Validate(o => o.DrainDelay >= TimeSpan.Zero, "Shutdown:DrainDelay (Shutdown__DrainDelay) must not be negative.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.Services.AddHostedService<DrainOnShutdown>();
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>

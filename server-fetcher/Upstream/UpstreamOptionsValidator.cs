@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MinikubeDemo.ServiceDefaults.Hosting;
 
 namespace MinikubeDemo.ServerFetcher.Upstream;
 
@@ -55,6 +56,5 @@ public sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>
     }
 
     /// <summary>The setting as configuration and as an environment variable name it.</summary>
-    private static string Setting(string property) =>
-        $"{UpstreamOptions.SectionName}:{property} (env {UpstreamOptions.SectionName}__{property})";
+    private static string Setting(string property) => SettingName.Of($"{UpstreamOptions.SectionName}:{property}");
 }

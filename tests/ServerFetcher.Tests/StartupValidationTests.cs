@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -11,24 +10,6 @@ namespace MinikubeDemo.ServerFetcher.Tests;
 public sealed class StartupValidationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task The_fetcher_process_exits_at_start_naming_a_malformed_base_url()
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "minikube-demo-server-fetcher.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["Upstream__BaseUrl"] = "minikube-demo-server-service:8000" },
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var errors = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("Upstream:BaseUrl (env Upstream__BaseUrl) is 'minikube-demo-server-service:8000'", await output + await errors, StringComparison.Ordinal);
-    }
 
     [Theory]
     [InlineData("minikube-demo-server-service:8000")]

@@ -1,19 +1,21 @@
+using System.Globalization;
 using k8s;
 using k8s.Models;
 using MinikubeDemo.ClusterTool;
 using MinikubeDemo.Contract;
+using MinikubeDemo.ServiceDefaults.Shutdown;
 
 namespace MinikubeDemo.Cluster.Tests.Manifests;
 
 /// <summary>k8s/ against the chapter's contract and the Pod Security Standards "restricted" profile.</summary>
 public sealed class ManifestContractTests
 {
-    /// <summary>The app's drain delay on SIGTERM (Shutdown__DrainDelay default); the grace period must cover it and in-flight work.</summary>
-    private const int DrainDelaySeconds = 5;
-
     /// <summary>What the apps serve for probes: HealthEndpoints.LivenessPath and ReadinessPath in service-defaults/Health.</summary>
     private const string LivenessPath = "/healthz";
     private const string ReadinessPath = "/readyz";
+
+    /// <summary>What Kubernetes gives a pod that does not say.</summary>
+    private const int KubernetesDefaultGracePeriodSeconds = 30;
 
     /// <summary>The seccomp profile types the restricted profile accepts.</summary>
     private static readonly string[] AllowedSeccompProfiles = ["RuntimeDefault", "Localhost"];
@@ -138,11 +140,17 @@ public sealed class ManifestContractTests
         {
             var pod = deployment.Spec.Template.Spec;
             Assert.False(pod.AutomountServiceAccountToken ?? true, $"{deployment.Metadata.Name} mounts a service account token");
-            Assert.True(
-                pod.TerminationGracePeriodSeconds >= DrainDelaySeconds + 10,
-                $"{deployment.Metadata.Name}: terminationGracePeriodSeconds must cover the {DrainDelaySeconds} s drain plus in-flight requests");
 
             var container = Assert.Single(pod.Containers);
+            // The app's shutdown settings as this pod gives them: the app checks at start that its drain and the
+            // in-flight grace fit its grace period, which must be no longer than the one Kubernetes gives the pod.
+            var shutdown = ShutdownSettings(container);
+            Assert.True(
+                shutdown.TerminationGracePeriodSeconds <= (pod.TerminationGracePeriodSeconds ?? KubernetesDefaultGracePeriodSeconds),
+                $"{deployment.Metadata.Name}: the app assumes a {shutdown.TerminationGracePeriodSeconds} s grace period, the pod gets {pod.TerminationGracePeriodSeconds} s");
+            var check = new ShutdownOptionsValidator().Validate(null, shutdown);
+            Assert.True(check.Succeeded, $"{deployment.Metadata.Name}: {check.FailureMessage}");
+
             var podName = Assert.Single(container.Env, variable => variable.Name == "POD_NAME");
             Assert.Equal("metadata.name", podName.ValueFrom?.FieldRef?.FieldPath);
 
@@ -288,5 +296,24 @@ public sealed class ManifestContractTests
         Assert.Equal(key, expression.Key);
         Assert.Equal("In", expression.OperatorProperty);
         return expression.Values.Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>The Shutdown settings a container's environment gives the app, over the app's own defaults.</summary>
+    private static ShutdownOptions ShutdownSettings(V1Container container)
+    {
+        var options = new ShutdownOptions();
+        foreach (var variable in container.Env ?? [])
+        {
+            switch (variable.Name)
+            {
+                case "Shutdown__DrainDelay":
+                    options.DrainDelay = TimeSpan.Parse(variable.Value, CultureInfo.InvariantCulture);
+                    break;
+                case "Shutdown__TerminationGracePeriodSeconds":
+                    options.TerminationGracePeriodSeconds = int.Parse(variable.Value, CultureInfo.InvariantCulture);
+                    break;
+            }
+        }
+        return options;
     }
 }

@@ -1,0 +1,12 @@
+namespace MinikubeDemo.ServiceDefaults.Hosting;
+
+/// <summary>How an error names a setting: as configuration and as an environment variable spell it.</summary>
+public static class SettingName
+{
+    /// <summary><c>Upstream:BaseUrl</c> → <c>Upstream:BaseUrl (env Upstream__BaseUrl)</c>.</summary>
+    public static string Of(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return $"{path} (env {path.Replace(":", "__", StringComparison.Ordinal)})";
+    }
+}
