@@ -15,7 +15,7 @@ var arguments = new (string Name, string Default, string Description)[]
     ("aot", "false", "Local: publish Native AOT binaries, as in the images (a minute or two each)."),
     ("cluster", "from the kubectl context", "Images: minikube, kind, k3d, k3s, rancher-desktop, docker-desktop, or docker (this Docker engine only)."),
     ("namespace", "the kubectl context's", "Deploy, Verify, Scale, Watch, Undeploy: the namespace the demo runs in."),
-    ("timeout", "180", "Deploy, Verify, Scale: seconds to wait for rollouts and endpoints."),
+    ("timeout", "180", "Deploy, Verify, Scale, Undeploy: seconds to wait for rollouts, endpoints and deletions."),
     ("requests", "300", "Verify: requests sent through the fetcher for the per-pod chart."),
     ("replicas", "2", "Scale: server replicas to scale to (the chapter's 2; try 1)."),
     ("duration", "until Ctrl+C", "Watch: seconds to watch."),
@@ -25,7 +25,7 @@ var arguments = new (string Name, string Default, string Description)[]
 };
 
 string Passed(params string[] names) =>
-    string.Concat(names.Where(name => HasArgument(name)).Select(name => $" --{name} {Argument<string>(name)}"));
+    string.Concat(names.Where(name => HasArgument(name)).Select(name => $" --{name} {new ProcessArgumentBuilder().AppendQuoted(Argument<string>(name)).Render()}"));
 
 Task("Help")
     .Description("Lists the arguments and their defaults (the targets: dotnet cake --description).")
@@ -51,9 +51,16 @@ Task("Test")
 var runsDefault = target.Equals("Default", StringComparison.OrdinalIgnoreCase);
 var clusterAnswers = new Lazy<bool>(() =>
 {
-    var answers = ClusterToolExitCode("reachable") == 0;
-    Say(answers ? "A cluster answers: Images, Deploy, Verify." : "Running Local: the demo without a cluster.");
-    return answers;
+    // 0: a cluster answers; 1: none does (the tool said why); anything else, such as refused credentials, is a
+    // cluster that needs mending, not a reason to run without one.
+    var exitCode = ClusterToolExitCode("reachable");
+    if (exitCode is not (0 or 1))
+    {
+        throw new CakeException(exitCode, $"cluster-tool reachable exited with code {exitCode}.");
+    }
+
+    Say(exitCode == 0 ? "A cluster answers: Images, Deploy, Verify." : "Running Local: the demo without a cluster.");
+    return exitCode == 0;
 });
 bool OnCluster() => !runsDefault || clusterAnswers.Value;
 
@@ -86,8 +93,8 @@ Task("Watch")
     .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate")));
 
 Task("Undeploy")
-    .Description("kubectl delete -f k8s/: removes everything Deploy created.")
-    .Does(() => ClusterTool("undeploy" + Passed("namespace")));
+    .Description("kubectl delete -f k8s/: removes everything Deploy created (not k8s/gateway-api/, which is applied on its own).")
+    .Does(() => ClusterTool("undeploy" + Passed("namespace", "timeout")));
 
 Task("Bench")
     .Description("bench/run.sh: this server and fetcher against the course's Hono on Deno, Go and nginx, on loopback; writes bench/results.md and its chart.")

@@ -12,4 +12,7 @@ public sealed class ClusterToolException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The exit code the command ends with: 1 unless the failure needs telling apart.</summary>
+    public int ExitCode { get; init; } = 1;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using k8s.Models;
 
 namespace MinikubeDemo.ClusterTool.Cluster;
@@ -16,15 +17,18 @@ public enum ClusterKind
     DockerDesktop,
 }
 
-/// <summary>One node as the image steps need it: its name, its container runtime (docker, containerd, cri-o) and whether it is minikube's primary.</summary>
-public sealed record ClusterNode(string Name, string Runtime, bool Primary);
+/// <summary>
+/// One node as the image steps need it: its name, its container runtime (docker, containerd, cri-o), whether it is
+/// minikube's primary, and the host name its kubelet reports (the <c>kubernetes.io/hostname</c> label).
+/// </summary>
+public sealed record ClusterNode(string Name, string Runtime, bool Primary, string? HostName = null);
 
 /// <summary>
 /// Which cluster the current kubeconfig context reaches, told from the context's name and the nodes the API
 /// lists. <see cref="Name"/> is what the cluster's own tools call it: the minikube profile, the kind or k3d
 /// cluster. <see cref="Nodes"/> is empty when no cluster was asked (<c>--cluster docker</c>).
 /// </summary>
-public sealed record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyList<ClusterNode> Nodes)
+public sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyList<ClusterNode> Nodes)
 {
     public const string MinikubeProfileLabel = "minikube.k8s.io/name";
     public const string MinikubePrimaryLabel = "minikube.k8s.io/primary";
@@ -70,9 +74,11 @@ public sealed record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyLi
         var described = nodes.Select(node => new ClusterNode(
             node.Metadata?.Name ?? "",
             RuntimeOf(node),
-            Label(node, MinikubePrimaryLabel) == "true")).ToList();
+            Label(node, MinikubePrimaryLabel) == "true",
+            Label(node, "kubernetes.io/hostname"))).ToList();
         var minikubeProfile = nodes.Select(node => Label(node, MinikubeProfileLabel)).FirstOrDefault(profile => profile is { Length: > 0 });
         var kindCluster = nodes.Select(node => KindClusterOf(node.Spec?.ProviderID)).FirstOrDefault(name => name is not null);
+        var k3dCluster = nodes.Select(node => K3dNode().Match(node.Metadata?.Name ?? "")).FirstOrDefault(match => match.Success)?.Groups["cluster"].Value;
         var kubeletIsK3s = nodes.Any(node => node.Status?.NodeInfo?.KubeletVersion?.Contains("+k3s", StringComparison.Ordinal) == true);
 
         var kind = forced ?? (context, minikubeProfile, kindCluster) switch
@@ -82,7 +88,7 @@ public sealed record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyLi
             ("rancher-desktop", _, _) => ClusterKind.RancherDesktop,
             (_, _, { }) => ClusterKind.Kind,
             _ when context?.StartsWith("kind-", StringComparison.Ordinal) == true => ClusterKind.Kind,
-            _ when context?.StartsWith("k3d-", StringComparison.Ordinal) == true => ClusterKind.K3d,
+            _ when context?.StartsWith("k3d-", StringComparison.Ordinal) == true || k3dCluster is not null => ClusterKind.K3d,
             _ when kubeletIsK3s => ClusterKind.K3s,
             _ => ClusterKind.Docker,
         };
@@ -91,11 +97,15 @@ public sealed record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyLi
         {
             ClusterKind.Minikube => minikubeProfile ?? "minikube",
             ClusterKind.Kind => kindCluster ?? AfterPrefix(context, "kind-"),
-            ClusterKind.K3d => AfterPrefix(context, "k3d-"),
+            ClusterKind.K3d => AfterPrefix(context, "k3d-") ?? k3dCluster,
             _ => null,
         };
         return new ClusterIdentity(kind, name, described);
     }
+
+    /// <summary>k3d names its nodes k3d-&lt;cluster&gt;-server-N and k3d-&lt;cluster&gt;-agent-N, whatever the context is called.</summary>
+    [GeneratedRegex("^k3d-(?<cluster>.+)-(server|agent)-[0-9]+$")]
+    private static partial Regex K3dNode();
 
     private static string? Label(V1Node node, string key) =>
         node.Metadata?.Labels is { } labels && labels.TryGetValue(key, out var value) ? value : null;

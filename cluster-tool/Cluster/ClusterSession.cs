@@ -34,10 +34,18 @@ internal sealed class ClusterSession : IDisposable
     /// <summary>Connects with the default kubeconfig (KUBECONFIG, ~/.kube/config, or in-cluster) and checks the API server answers.</summary>
     public static async Task<ClusterSession> ConnectAsync(string? @namespace, CancellationToken cancellationToken)
     {
-        if (!KubernetesClientConfiguration.IsInCluster() && !HasCurrentContext())
+        var files = KubeconfigFiles();
+        if (!KubernetesClientConfiguration.IsInCluster() && !HasCurrentContext(files))
         {
             // KubernetesClient would fall back to http://localhost:8080, which only ever says "connection refused".
             throw new ClusterToolException($"No Kubernetes cluster: there is no kubeconfig context (KUBECONFIG or ~/.kube/config names none, and this is not a pod). {StartHint}");
+        }
+
+        // kubectl skips listed files that do not exist and empty entries (a KUBECONFIG of ":~/.kube/k3d");
+        // KubernetesClient fails on them: hand it only the files kubectl reads.
+        if (Environment.GetEnvironmentVariable("KUBECONFIG") is not null)
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", files.Count > 0 ? string.Join(Path.PathSeparator, files) : null);
         }
 
         KubernetesClientConfiguration config;
@@ -45,7 +53,7 @@ internal sealed class ClusterSession : IDisposable
         {
             config = KubernetesClientConfiguration.BuildDefaultConfig();
         }
-        catch (KubeConfigException e)
+        catch (Exception e) when (e is KubeConfigException or ArgumentException or YamlDotNet.Core.YamlException)
         {
             throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
         }
@@ -79,18 +87,23 @@ internal sealed class ClusterSession : IDisposable
         }
     }
 
-    /// <summary>Whether the kubeconfig files kubectl would read (KUBECONFIG's, else ~/.kube/config) name a current context.</summary>
-    private static bool HasCurrentContext()
+    /// <summary>The kubeconfig files kubectl reads: KUBECONFIG's that exist, else ~/.kube/config if it does.</summary>
+    private static List<string> KubeconfigFiles()
     {
-        var paths = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } list
-            ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        var paths = Environment.GetEnvironmentVariable("KUBECONFIG") is { } list
+            ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
+        return paths.Where(File.Exists).ToList();
+    }
+
+    /// <summary>Whether the kubeconfig files name a current context (when several are merged, the first that sets one gives it).</summary>
+    private static bool HasCurrentContext(List<string> files)
+    {
         try
         {
-            // When several files are merged, the first that sets a current context gives it.
-            return paths.Where(File.Exists).Any(path => KubernetesClientConfiguration.LoadKubeConfig(path) is { CurrentContext.Length: > 0 });
+            return files.Any(path => KubernetesClientConfiguration.LoadKubeConfig(path) is { CurrentContext.Length: > 0 });
         }
-        catch (KubeConfigException e)
+        catch (Exception e) when (e is KubeConfigException or YamlDotNet.Core.YamlException)
         {
             throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
         }
@@ -105,7 +118,10 @@ internal sealed class ClusterSession : IDisposable
         HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused =>
             new ClusterToolException(
                 $"The cluster at {description} refused the kubeconfig's credentials ({(int)refused.Response.StatusCode}): refresh them (minikube: `minikube update-context`).",
-                failure),
+                failure)
+            {
+                ExitCode = Commands.CommandOutcome.CredentialsRefused,
+            },
         _ => null,
     };
 

@@ -34,6 +34,9 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
     /// </summary>
     public static readonly TimeSpan DefaultProxyTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The pod-template annotation `kubectl rollout restart` sets.</summary>
+    public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
+
     private readonly TimeSpan _proxyTimeout = proxyTimeout ?? DefaultProxyTimeout;
 
     private Kubernetes Client => session.Client;
@@ -64,12 +67,10 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
     /// </summary>
     public async Task RestartAsync(string deployment, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var annotation = new Dictionary<string, string> { [RestartedAtAnnotation] = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) };
+        var annotation = new Dictionary<string, string> { [RestartedAtAnnotation] = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) };
         var patch = new V1Deployment { Spec = new V1DeploymentSpec { Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Annotations = annotation } } } };
         await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), deployment, Namespace, cancellationToken: cancellationToken);
     }
-
-    public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
 
     /// <summary>The cluster DNS Deployment's availability: the fetcher finds the server through it.</summary>
     public async Task<ClusterDnsState> ReadClusterDnsAsync(CancellationToken cancellationToken)
@@ -145,15 +146,16 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
     {
         var uri = new Uri(Client.BaseUri, $"api/v1/namespaces/{Namespace}/services/{DemoContract.Fetcher.Service}/proxy/");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (Client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
-        }
-
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(_proxyTimeout);
         try
         {
+            // The credentials are inside the bound too: an exec plugin that fetches a token can hang as well.
+            if (Client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, bounded.Token);
+            }
+
             using var response = await Client.HttpClient.SendAsync(request, bounded.Token);
             var body = await response.Content.ReadAsStringAsync(bounded.Token);
             string? Header(string name) => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
@@ -176,6 +178,11 @@ internal sealed class DemoCluster(ClusterSession session, TimeSpan? proxyTimeout
         catch (ClusterToolException e)
         {
             return new FetchAttempt(null, e.Message);
+        }
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The connection to the API server itself broke (a reset, an HTTP/2 GOAWAY): this try got no answer.
+            return new FetchAttempt(null, $"The API server's proxy dropped the request ({(e.InnerException ?? e).Message.TrimEnd('.')})");
         }
     }
 

@@ -20,11 +20,11 @@ internal sealed class DeployCommand : ClusterCommand<ClusterSettings>
         new(new StepCommands(SystemProcessRunner.Instance, AnsiConsole.Console, RepositoryLocation.Find()), AnsiConsole.Console, cluster, session, TimeProvider.System);
 }
 
-/// <summary>`undeploy`: kubectl delete -f k8s/.</summary>
+/// <summary>`undeploy`: kubectl delete -f k8s/ (what k8s/gateway-api/ created stays: kubectl delete -f k8s/gateway-api/).</summary>
 internal sealed class UndeployCommand : ClusterCommand<ClusterSettings>
 {
     protected override Task RunAsync(ClusterSession session, DemoCluster cluster, ClusterSettings settings, CancellationToken cancellationToken) =>
-        DeployCommand.Step(session, cluster).DeleteAsync(cancellationToken);
+        DeployCommand.Step(session, cluster).DeleteAsync(settings.Timeout, cancellationToken);
 }
 
 /// <summary>`reachable`: exit code 0 when the current context reaches a cluster, else 1 with the reason and how to start one.</summary>

@@ -42,6 +42,8 @@ internal static class RolloutWaiter
         var last = result!.Last;
         switch (result.End)
         {
+            case WaitEnd.Failed when last.States.Any(state => !state.Exists):
+                throw new ClusterToolException(RolloutCheck.NotReadyMessage(last.States, result.Elapsed));
             case WaitEnd.Failed:
                 throw new ClusterToolException(string.Join(Environment.NewLine,
                     ["A pod cannot start:", .. last.Problems.Where(problem => problem.Problem.IsHardFailure).Select(problem => problem.Message)]));

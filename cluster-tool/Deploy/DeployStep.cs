@@ -1,3 +1,4 @@
+using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Processes;
 using MinikubeDemo.Contract;
@@ -34,8 +35,10 @@ internal sealed class DeployStep(StepCommands commands, IAnsiConsole console, De
         }
     }
 
-    public Task DeleteAsync(CancellationToken cancellationToken) =>
-        commands.RunAsync("kubectl", ["delete", "-f", ManifestFolder, .. Target(), "--ignore-not-found", "--wait"], cancellationToken);
+    /// <summary>Removes what k8s/ holds (not k8s/gateway-api/, which was applied on its own), waiting at most <paramref name="timeout"/>.</summary>
+    public Task DeleteAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        commands.RunAsync("kubectl", ["delete", "-f", ManifestFolder, .. Target(), "--ignore-not-found",
+            string.Create(CultureInfo.InvariantCulture, $"--timeout={timeout.TotalSeconds:0}s")], cancellationToken);
 
     private List<string> Target() =>
         session.Context is { } context ? ["--context", context, "--namespace", session.Namespace] : ["--namespace", session.Namespace];

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Processes;
@@ -80,14 +81,19 @@ public sealed class ImagesStep
                 throw new ClusterToolException(
                     "Docker Desktop's multi-node (kind) cluster keeps its own images, not Docker's, and this tool cannot load them there: " +
                     "in Docker Desktop's settings choose the kubeadm cluster (Settings > Kubernetes), or use minikube or kind.");
-            default:
-                // Docker Desktop's kubeadm cluster and Rancher Desktop on dockerd run what Docker has; elsewhere there is no way in.
+            case ClusterKind.DockerDesktop or ClusterKind.RancherDesktop:
+                // Their kubelet runs on the Docker engine itself: what it has, the pods can run, if the docker CLI talks to that engine.
+                await WarnIfAnotherEngineAsync(cluster, cancellationToken);
                 await DockerBuildAsync(cancellationToken);
-                if (cluster.Kind == ClusterKind.Docker && cluster.Nodes.Count > 0)
-                {
-                    _console.MarkupLine("[yellow]The images are in this Docker engine only: a cluster that does not share its images needs them loaded into each node.[/]");
-                }
-
+                break;
+            case ClusterKind.Docker when cluster.Nodes.Count > 0:
+                throw new ClusterToolException(
+                    $"This tool does not know how to put images on the nodes of this cluster ({string.Join(", ", cluster.Nodes.Select(node => $"{node.Name}, {node.Runtime}"))}), " +
+                    "and the pods use imagePullPolicy: Never. If it is one of minikube, kind, k3d, k3s, rancher-desktop or docker-desktop, say so with " +
+                    "--cluster=<kind>; otherwise push the two images to a registry the cluster pulls from and change image and imagePullPolicy in k8s/.");
+            default:
+                // --cluster=docker: this Docker engine only, no cluster asked.
+                await DockerBuildAsync(cancellationToken);
                 break;
         }
 
@@ -130,42 +136,41 @@ public sealed class ImagesStep
     /// <summary>The base images the Dockerfiles name: the environment's where set, else the defaults of their <c>ARG</c> lines.</summary>
     private async Task<IReadOnlyList<string>> BaseImagesAsync(CancellationToken cancellationToken)
     {
-        var images = new List<string>();
-        foreach (var name in DemoContract.BaseImageArguments)
-        {
-            if (_baseImages.TryGetValue(name, out var value))
-            {
-                images.Add(value);
-                continue;
-            }
-
-            var prefix = $"ARG {name}=";
-            var dockerfile = await File.ReadAllLinesAsync(Path.Combine(_repositoryRoot, DemoContract.Apps[0].Dockerfile), cancellationToken);
-            images.Add(dockerfile.Single(line => line.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim());
-        }
-
-        return images.Distinct().ToList();
+        var dockerfile = await File.ReadAllLinesAsync(Path.Combine(_repositoryRoot, DemoContract.Apps[0].Dockerfile), cancellationToken);
+        return DemoContract.BaseImageArguments
+            .Select(name => _baseImages.TryGetValue(name, out var value)
+                ? value
+                : dockerfile.Single(line => line.StartsWith($"ARG {name}=", StringComparison.Ordinal))[$"ARG {name}=".Length..].Trim())
+            .Distinct()
+            .ToList();
     }
 
+    /// <summary>
+    /// Where this machine has a Docker engine, the images are built there (its exit code is true, and its cache and
+    /// base images are the host's) and `minikube image load` copies them to every running node; otherwise each node
+    /// builds them itself with `minikube image build --all`. Either way, each node is then checked for a new image,
+    /// since neither minikube command reports a failure in its exit code (kubernetes/minikube#16576).
+    /// </summary>
     private async Task MinikubeAsync(ClusterIdentity cluster, CancellationToken cancellationToken)
     {
         var profile = RequireName(cluster);
-        // minikube passes each --build-opt on as a flag of the node's builder: docker and podman take --build-arg
-        // and --label, containerd's buildctl takes them as frontend options.
-        var buildctl = cluster.Runtime == "containerd";
-        string Option(string kind, string value) => buildctl ? $"--build-opt=opt={kind}:{value}" : $"--build-opt={kind}={value}";
-
         var before = await MinikubeNodeImagesAsync(cluster, cancellationToken);
         var build = Guid.NewGuid().ToString("N");
-        var options = _baseImages.Select(argument => Option("build-arg", $"{argument.Key}={argument.Value}")).Append(Option("label", $"{BuildLabel}={build}")).ToList();
-        foreach (var app in DemoContract.Apps)
+        var hostDocker = (await DockerAsync(["version", "--format", "{{.Server.Version}}"], echo: false, cancellationToken)).Succeeded;
+        if (hostDocker)
         {
-            // Every node builds it: with --all the image is on each node, not only on the control plane.
-            await RunAsync("minikube", ["-p", profile, "image", "build", "--all", "-t", app.Image, "-f", app.Dockerfile, .. options, "."], cancellationToken);
+            await BuildAsync("docker", ["build", "--label", $"{BuildLabel}={build}"], cancellationToken);
+            foreach (var image in Images)
+            {
+                await RunAsync("minikube", ["-p", profile, "image", "load", image], cancellationToken);
+            }
+        }
+        else
+        {
+            await MinikubeBuildAsync(cluster, build, cancellationToken);
         }
 
-        // `minikube image build` exits 0 when the build fails (kubernetes/minikube#16576), so look at every node:
-        // each build carries a new label, so a build that worked always gives the image a new ID there.
+        // Each build carries a new label, so one that worked always gives the image a new ID on every node.
         var after = await MinikubeNodeImagesAsync(cluster, cancellationToken);
         var stale = (from node in cluster.Nodes
                      from image in Images
@@ -175,9 +180,28 @@ public sealed class ImagesStep
         if (stale.Count > 0)
         {
             var what = string.Join("; ", stale.Select(entry => $"{entry.image} on node {entry.Name} is {(entry.Missing ? "missing" : "the old build")}"));
+            var where = hostDocker
+                ? "minikube image load said it succeeded"
+                : "minikube image build said it succeeded (the node builds it, so the base images must be pullable from inside it)";
             throw new ClusterToolException(
-                $"minikube image build said it succeeded, but {what}: minikube reports success even when a build fails (kubernetes/minikube#16576). " +
-                "The build's own output above says what went wrong; fix it and run dotnet cake --target=Images again.");
+                $"{where}, but {what}: minikube reports success even when a build or load fails (kubernetes/minikube#16576). " +
+                "The output above says what went wrong; fix it and run dotnet cake --target=Images again.");
+        }
+    }
+
+    private async Task MinikubeBuildAsync(ClusterIdentity cluster, string build, CancellationToken cancellationToken)
+    {
+        var profile = RequireName(cluster);
+        // minikube passes each --build-opt on as a flag of the node's builder: docker and podman take --build-arg
+        // and --label, containerd's buildctl takes them as frontend options.
+        var buildctl = cluster.Runtime == "containerd";
+        string Option(string kind, string value) => buildctl ? $"--build-opt=opt={kind}:{value}" : $"--build-opt={kind}={value}";
+
+        var options = _baseImages.Select(argument => Option("build-arg", $"{argument.Key}={argument.Value}")).Append(Option("label", $"{BuildLabel}={build}")).ToList();
+        foreach (var app in DemoContract.Apps)
+        {
+            // Every node builds it: with --all the image is on each node, not only on the control plane.
+            await RunAsync("minikube", ["-p", profile, "image", "build", "--all", "-t", app.Image, "-f", app.Dockerfile, .. options, "."], cancellationToken);
         }
     }
 
@@ -206,8 +230,10 @@ public sealed class ImagesStep
             foreach (var image in listing.RootElement.GetProperty("images").EnumerateArray())
             {
                 var id = image.GetProperty("id").GetString() ?? "";
-                var tags = image.TryGetProperty("repoTags", out var repoTags) && repoTags.ValueKind == JsonValueKind.Array ? repoTags.EnumerateArray() : default;
-                foreach (var tag in tags.Select(tag => tag.GetString() ?? ""))
+                var tags = image.TryGetProperty("repoTags", out var repoTags) && repoTags.ValueKind == JsonValueKind.Array
+                    ? repoTags.EnumerateArray().Select(tag => tag.GetString() ?? "")
+                    : [];
+                foreach (var tag in tags)
                 {
                     var local = tag.StartsWith("docker.io/library/", StringComparison.Ordinal) ? tag["docker.io/library/".Length..]
                         : tag.StartsWith("localhost/", StringComparison.Ordinal) ? tag["localhost/".Length..] : tag;
@@ -229,6 +255,16 @@ public sealed class ImagesStep
     private async Task K3sImportAsync(ClusterIdentity cluster, CancellationToken cancellationToken)
     {
         // k3s runs its own containerd, which takes images as a tar; `k3s ctr` talks to it as root, on this machine's node only.
+        var local = cluster.Nodes.Where(IsThisMachine).ToList();
+        var others = cluster.Nodes.Except(local).Select(node => node.Name).ToList();
+        if (local.Count == 0)
+        {
+            throw new ClusterToolException(
+                $"The cluster is k3s, but none of its nodes ({string.Join(", ", others)}) is this machine ({Dns.GetHostName()}): on each node, " +
+                "`sudo k3s ctr images import <tar>` a tar of both images (docker save -o minikube-demo-images.tar " + string.Join(' ', Images) + "), " +
+                "then dotnet cake --target=Deploy.");
+        }
+
         var folder = Path.Combine(_repositoryRoot, "artifacts", "images");
         Directory.CreateDirectory(folder);
         var tar = Path.Combine(folder, "minikube-demo-images.tar");
@@ -244,8 +280,7 @@ public sealed class ImagesStep
             await RunAsync("sudo", import, cancellationToken);
         }
 
-        var others = cluster.Nodes.Where(node => !string.Equals(node.Name, Environment.MachineName, StringComparison.OrdinalIgnoreCase)).Select(node => node.Name).ToList();
-        if (cluster.Nodes.Count > 1 && others.Count > 0)
+        if (others.Count > 0)
         {
             throw new ClusterToolException(
                 $"The images are on this machine's k3s node only, and pods may be scheduled on {string.Join(", ", others)}: copy {tar} to each of them " +
@@ -253,6 +288,22 @@ public sealed class ImagesStep
         }
 
         File.Delete(tar);
+    }
+
+    /// <summary>A node is this machine when its kubelet's host name is this machine's (the full name: k3s does not shorten it).</summary>
+    private static bool IsThisMachine(ClusterNode node) =>
+        new[] { node.HostName, node.Name }.Any(name => string.Equals(name, Dns.GetHostName(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Docker and Rancher Desktop name their Docker engine after their node; another name means the docker CLI talks to another engine.</summary>
+    private async Task WarnIfAnotherEngineAsync(ClusterIdentity cluster, CancellationToken cancellationToken)
+    {
+        var engine = await DockerAsync(["info", "--format", "{{.Name}}"], echo: false, cancellationToken);
+        var name = engine.StandardOutput.Trim();
+        if (engine.Succeeded && cluster.Nodes.Count == 1 && !string.Equals(name, cluster.Nodes[0].Name, StringComparison.OrdinalIgnoreCase))
+        {
+            _console.MarkupLineInterpolated(
+                $"[yellow]The docker CLI talks to the engine {name}, but the cluster's node is {cluster.Nodes[0].Name}: if the pods then cannot find the images, point docker at the cluster's engine (docker context ls, docker context use ...).[/]");
+        }
     }
 
     private static string RequireName(ClusterIdentity cluster) =>

@@ -25,7 +25,7 @@ internal static class DemoWaits
     private static readonly TimeSpan RolloutInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan EndpointInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Until every Deployment is rolled out, or a pod fails in a way that waiting will not mend.</summary>
+    /// <summary>Until every Deployment is rolled out, or one is missing or a pod fails in a way that waiting will not mend.</summary>
     public static Task<WaitResult<RolloutProgress>> RolloutsAsync(DemoCluster cluster, IReadOnlyList<string> deployments, TimeSpan timeout,
         Action<RolloutProgress, TimeSpan>? seen, CancellationToken cancellationToken) =>
         Poll.UntilAsync(
@@ -40,7 +40,9 @@ internal static class DemoWaits
 
                 return new RolloutProgress(states, problems);
             },
-            progress => progress.Complete ? WaitEnd.Done : progress.Problems.Any(problem => problem.Problem.IsHardFailure) ? WaitEnd.Failed : null,
+            progress => progress.Complete ? WaitEnd.Done
+                : progress.States.Any(state => !state.Exists) || progress.Problems.Any(problem => problem.Problem.IsHardFailure) ? WaitEnd.Failed
+                : null,
             timeout, RolloutInterval, seen, cancellationToken);
 
     /// <summary>Until the server's rollout is complete and its Service lists exactly one ready endpoint per ready replica.</summary>

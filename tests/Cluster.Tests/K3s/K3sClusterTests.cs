@@ -105,20 +105,25 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
             IngressLimit,
             accepted => $"GatewayClass traefik is not accepted yet ({accepted}); Traefik's Gateway provider comes up with its Helm chart");
 
-        await cluster.Kubectl.RunAsync("kubectl", ["apply", "-f", "k8s/gateway-api/", .. cluster.KubectlTarget], Cancellation);
-        foreach (var route in new[] { "minikube-demo-server-fetcher-route", "minikube-demo-server-route" })
-        {
-            await Eventually.UntilAsync(
-                () => ConditionAsync(() => cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync(GatewayApi, "v1", K3sDemoCluster.Namespace, "httproutes", route, Cancellation), "Accepted", parents: true),
-                accepted => accepted == "True",
-                SettleLimit,
-                accepted => $"HTTPRoute {route} is not accepted by the Gateway ({accepted})");
-        }
-
-        // Without the Ingress, the same hosts on the same entry point can only be served by the routes.
+        // Without the Ingress first: once Traefik has dropped its routers the hosts answer 404, so a 200 afterwards
+        // can only come from the Gateway's routes.
         await cluster.Client.NetworkingV1.DeleteNamespacedIngressAsync("minikube-demo-ingress", K3sDemoCluster.Namespace, cancellationToken: Cancellation);
         try
         {
+            await ExpectAnswerAsync(DemoContract.Fetcher.IngressHost, null, SettleLimit);
+            await cluster.Kubectl.RunAsync("kubectl", ["apply", "-f", "k8s/gateway-api/", .. cluster.KubectlTarget], Cancellation);
+            foreach (var route in new[] { "minikube-demo-server-fetcher-route", "minikube-demo-server-route" })
+            {
+                foreach (var condition in new[] { "Accepted", "ResolvedRefs" })
+                {
+                    await Eventually.UntilAsync(
+                        () => ConditionAsync(() => cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync(GatewayApi, "v1", K3sDemoCluster.Namespace, "httproutes", route, Cancellation), condition, parents: true),
+                        status => status == "True",
+                        SettleLimit,
+                        status => $"HTTPRoute {route}: {condition} is {status}");
+                }
+            }
+
             await ExpectAnswerAsync(DemoContract.Fetcher.IngressHost, DemoContract.Fetcher.Body, SettleLimit);
             await ExpectAnswerAsync(DemoContract.Server.IngressHost, DemoContract.Server.Body, SettleLimit);
         }
@@ -163,8 +168,11 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         }
     }
 
-    /// <summary>Until Traefik's entry point answers the host with the body: it routes only once it has read the objects.</summary>
-    private async Task ExpectAnswerAsync(string host, string expectedBody, TimeSpan limit)
+    /// <summary>
+    /// Until Traefik's entry point answers the host with the body (it routes only once it has read the objects),
+    /// or, with no body expected, answers 404: nothing routes the host.
+    /// </summary>
+    private async Task ExpectAnswerAsync(string host, string? expectedBody, TimeSpan limit)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Eventually.UntilAsync(
@@ -183,7 +191,7 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
                     return (Status: 0, Body: e.Message);
                 }
             },
-            seen => seen.Status == 200 && seen.Body == expectedBody,
+            seen => expectedBody is null ? seen.Status == 404 : seen.Status == 200 && seen.Body == expectedBody,
             limit,
             seen => $"{host} answered {seen.Status} {seen.Body}");
     }

@@ -17,6 +17,8 @@ public sealed class ClusterIdentityTests
         { "kind-chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
         { "admin@chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
         { "k3d-demo", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], ClusterKind.K3d, "demo" },
+        // A k3d context renamed or merged into another kubeconfig: its nodes still carry k3d's names.
+        { "lab", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1"), FakeKubernetesApi.Node("k3d-demo-agent-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3d, "demo" },
         // Rancher Desktop runs k3s too: it is told by its context, not taken for a bare k3s.
         { "rancher-desktop", [FakeKubernetesApi.Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], ClusterKind.RancherDesktop, null },
         { "default", [FakeKubernetesApi.Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], ClusterKind.K3s, null },

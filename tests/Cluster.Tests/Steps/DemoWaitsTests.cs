@@ -84,6 +84,20 @@ public sealed class DemoWaitsTests
     }
 
     [Fact]
+    public async Task A_Deployment_that_does_not_exist_ends_the_rollout_wait_at_once()
+    {
+        await using var api = await FakeKubernetesApi.StartAsync();
+        api.MissingDeployments.Add(DemoContract.Fetcher.Deployment);
+        using var session = await ClusterSession.ConnectAsync(api.ClientConfiguration, null, Cancellation);
+
+        var result = await DemoWaits.RolloutsAsync(new DemoCluster(session), [.. DemoContract.Apps.Select(app => app.Deployment)], Limit, null, Cancellation);
+
+        Assert.Equal(WaitEnd.Failed, result.End);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(5), $"took {result.Elapsed}");
+        Assert.Contains(result.Last.States, state => state is { Exists: false, Deployment: DemoContract.Fetcher.Deployment });
+    }
+
+    [Fact]
     public async Task A_crash_loop_ends_the_rollout_wait_at_once()
     {
         await using var api = await FakeKubernetesApi.StartAsync(crashLooping: true);

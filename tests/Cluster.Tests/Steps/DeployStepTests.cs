@@ -42,7 +42,7 @@ public sealed class DeployStepTests : IDisposable
         Assert.Equal(DemoContract.Apps.Select(app => app.Deployment), api.DeploymentPatches.Select(patch => patch.Deployment));
         Assert.All(api.DeploymentPatches, patch =>
         {
-            Assert.Equal("""{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-12-01T20:15:30Z"}}}}}""", patch.Body);
+            Assert.Equal("""{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-12-01T20:15:30.000Z"}}}}}""", patch.Body);
             Assert.StartsWith("application/strategic-merge-patch+json", patch.ContentType, StringComparison.Ordinal);
         });
     }
@@ -78,9 +78,10 @@ public sealed class DeployStepTests : IDisposable
         await using var api = await FakeKubernetesApi.StartAsync();
         using var session = await ClusterSession.ConnectAsync(api.ContextConfiguration("kind-chapter"), null, Cancellation);
 
-        await Step(session).DeleteAsync(Cancellation);
+        await Step(session).DeleteAsync(TimeSpan.FromSeconds(180), Cancellation);
 
-        Assert.Equal(["kubectl delete -f k8s/ --context kind-chapter --namespace default --ignore-not-found --wait"], kubectl.Commands);
+        // kubectl waits by default, up to a week where a finalizer is stuck: bounded like every other wait.
+        Assert.Equal(["kubectl delete -f k8s/ --context kind-chapter --namespace default --ignore-not-found --timeout=180s"], kubectl.Commands);
     }
 
     private DeployStep Step(ClusterSession session) =>

@@ -17,7 +17,7 @@ public sealed class ImagesStepTests : IDisposable
     private static readonly Dictionary<string, string> BaseImages = new() { ["SDK_IMAGE"] = "local/sdk:10", ["RUNTIME_DEPS_IMAGE"] = "local/deps:10" };
 
     private readonly FakeProcessRunner runner = new();
-    private readonly TestConsole console = new();
+    private readonly TestConsole console = new TestConsole().Width(1000);
     private readonly string root = Directory.CreateTempSubdirectory("images-step-").FullName;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -55,18 +55,59 @@ public sealed class ImagesStepTests : IDisposable
     {
         var tar = Path.Combine(root, "artifacts", "images", "minikube-demo-images.tar");
 
-        await Step(runsAsRoot: false).RunAsync(Cluster(ClusterKind.K3s, null, Environment.MachineName), Cancellation);
+        await Step(runsAsRoot: false).RunAsync(Cluster(ClusterKind.K3s, null, System.Net.Dns.GetHostName()), Cancellation);
         Assert.Equal([$"docker save -o {tar} {Server} {Fetcher}", $"sudo k3s ctr images import {tar}"], runner.Commands.Skip(2));
 
-        await Step(runsAsRoot: true).RunAsync(Cluster(ClusterKind.K3s, null, Environment.MachineName), Cancellation);
+        await Step(runsAsRoot: true).RunAsync(Cluster(ClusterKind.K3s, null, System.Net.Dns.GetHostName()), Cancellation);
         Assert.Equal($"k3s ctr images import {tar}", runner.Commands[^1]);
+    }
+
+    [Fact]
+    public async Task A_k3s_cluster_none_of_whose_nodes_is_this_machine_says_so_before_asking_for_sudo()
+    {
+        var failure = await Assert.ThrowsAsync<ClusterToolException>(() =>
+            Step(runsAsRoot: false).RunAsync(Cluster(ClusterKind.K3s, null, "k3s-vm"), Cancellation));
+
+        Assert.Contains("none of its nodes (k3s-vm) is this machine", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(runner.Commands, command => command.StartsWith("sudo", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_local_k3s_node_is_found_by_the_kubelets_full_host_name()
+    {
+        var cluster = new ClusterIdentity(ClusterKind.K3s, null, [new ClusterNode("edge-1", "containerd", false, System.Net.Dns.GetHostName())]);
+
+        await Step(runsAsRoot: true).RunAsync(cluster, Cancellation);
+
+        Assert.StartsWith("k3s ctr images import", runner.Commands[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_of_no_known_kind_is_not_reported_as_done()
+    {
+        var failure = await Assert.ThrowsAsync<ClusterToolException>(() => Step().RunAsync(Cluster(ClusterKind.Docker, null, "ip-10-0-1-7"), Cancellation));
+
+        Assert.Contains("--cluster=<kind>", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("registry", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(runner.Commands);
+    }
+
+    [Fact]
+    public async Task Docker_Desktop_warns_when_the_docker_CLI_talks_to_another_engine()
+    {
+        runner.Respond = spec => spec.Arguments[0] == "info" ? FakeProcessRunner.Prints("colima\n") : null;
+
+        await Step().RunAsync(new ClusterIdentity(ClusterKind.DockerDesktop, null, [new ClusterNode("docker-desktop", "docker", false)]), Cancellation);
+
+        Assert.Contains("The docker CLI talks to the engine colima, but the cluster's node is docker-desktop", console.Output, StringComparison.Ordinal);
+        Assert.Equal(2, runner.Commands.Count(command => command.StartsWith("docker build", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task K3s_with_other_nodes_says_which_still_need_the_images()
     {
         var failure = await Assert.ThrowsAsync<ClusterToolException>(() =>
-            Step(runsAsRoot: true).RunAsync(Cluster(ClusterKind.K3s, null, Environment.MachineName, "edge-2"), Cancellation));
+            Step(runsAsRoot: true).RunAsync(Cluster(ClusterKind.K3s, null, System.Net.Dns.GetHostName(), "edge-2"), Cancellation));
 
         Assert.Contains("this machine's k3s node only", failure.Message, StringComparison.Ordinal);
         Assert.Contains("edge-2", failure.Message, StringComparison.Ordinal);
@@ -81,8 +122,8 @@ public sealed class ImagesStepTests : IDisposable
 
         var moby = new FakeProcessRunner();
         await new ImagesStep(moby, console, root, BaseImages).RunAsync(new ClusterIdentity(ClusterKind.RancherDesktop, null, [new ClusterNode("lima-rancher-desktop", "docker", false)]), Cancellation);
-        Assert.Equal(2, moby.Commands.Count);
-        Assert.All(moby.Commands, command => Assert.StartsWith("docker build", command, StringComparison.Ordinal));
+        Assert.Equal(2, moby.Commands.Count(command => command.StartsWith("docker build", StringComparison.Ordinal)));
+        Assert.DoesNotContain(moby.Commands, command => command.Contains("k3s", StringComparison.Ordinal) || command.StartsWith("nerdctl", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -119,9 +160,39 @@ public sealed class ImagesStepTests : IDisposable
     }
 
     [Fact]
-    public async Task Minikube_builds_on_every_node_with_a_new_label_and_checks_each_node_got_a_new_image()
+    public async Task Minikube_builds_with_the_hosts_docker_and_loads_onto_every_node_then_checks_each_got_the_new_image()
     {
-        var minikube = new MinikubeNodes("minikube");
+        var minikube = new MinikubeNodes("minikube", "minikube-m02");
+        runner.Respond = minikube.Respond;
+
+        await Step().RunAsync(minikube.Identity("containerd"), Cancellation);
+
+        Assert.Equal("minikube -p minikube ssh -- sudo crictl images -o json", runner.Commands[0]);
+        Assert.Equal("minikube -p minikube ssh -n minikube-m02 -- sudo crictl images -o json", runner.Commands[1]);
+        Assert.Equal("docker version --format {{.Server.Version}}", runner.Commands[2]);
+        Assert.All(runner.Runs.Where(run => run.Arguments.Count > 0 && run.Arguments[0] == "build"), build =>
+            Assert.Single(build.Arguments, argument => argument.StartsWith($"{ImagesStep.BuildLabel}=", StringComparison.Ordinal)));
+        Assert.Equal([$"minikube -p minikube image load {Server}", $"minikube -p minikube image load {Fetcher}"],
+            runner.Commands.Where(command => command.Contains("image load", StringComparison.Ordinal)));
+        Assert.DoesNotContain(runner.Commands, command => command.Contains("image build", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_minikube_load_is_seen_although_minikube_exits_0()
+    {
+        var minikube = new MinikubeNodes("minikube") { BuildsFail = true };
+        runner.Respond = minikube.Respond;
+
+        var failure = await Assert.ThrowsAsync<ClusterToolException>(() => Step().RunAsync(minikube.Identity("docker"), Cancellation));
+
+        Assert.StartsWith("minikube image load said it succeeded, but", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Server} on node minikube is missing", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_Docker_engine_here_minikube_builds_on_every_node_with_a_new_label_and_checks_each_node_got_a_new_image()
+    {
+        var minikube = new MinikubeNodes("minikube") { HostDocker = false };
         runner.Respond = minikube.Respond;
 
         await Step().RunAsync(minikube.Identity("docker"), Cancellation);
@@ -138,12 +209,21 @@ public sealed class ImagesStepTests : IDisposable
         });
         Assert.Equal("minikube -p minikube ssh -- sudo crictl images -o json", runner.Commands[0]);
         Assert.Equal("minikube -p minikube ssh -- sudo crictl images -o json", runner.Commands[^1]);
+        Assert.Contains("(the node builds it, so the base images must be pullable from inside it)", await FailureWhenBuildsFailAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> FailureWhenBuildsFailAsync()
+    {
+        var minikube = new MinikubeNodes("minikube") { BuildsFail = true, HostDocker = false };
+        var failing = new FakeProcessRunner { Respond = minikube.Respond };
+        var failure = await Assert.ThrowsAsync<ClusterToolException>(() => new ImagesStep(failing, console, root, BaseImages).RunAsync(minikube.Identity("docker"), Cancellation));
+        return failure.Message;
     }
 
     [Fact]
     public async Task Minikube_on_containerd_passes_the_build_options_as_buildctl_frontend_options()
     {
-        var minikube = new MinikubeNodes("minikube");
+        var minikube = new MinikubeNodes("minikube") { HostDocker = false };
         runner.Respond = minikube.Respond;
 
         await Step().RunAsync(minikube.Identity("containerd"), Cancellation);
@@ -157,7 +237,7 @@ public sealed class ImagesStepTests : IDisposable
     public async Task A_failed_minikube_build_is_seen_although_minikube_exits_0()
     {
         // minikube image build exits 0 when the build fails (kubernetes/minikube#16576): the old image stays.
-        var minikube = new MinikubeNodes("minikube") { BuildsFail = true };
+        var minikube = new MinikubeNodes("minikube") { BuildsFail = true, HostDocker = false };
         minikube.Holds("minikube", Server, "sha256:old-server");
         runner.Respond = minikube.Respond;
 
@@ -172,7 +252,7 @@ public sealed class ImagesStepTests : IDisposable
     [Fact]
     public async Task Every_minikube_node_is_checked_by_name_and_one_without_the_images_fails_the_step()
     {
-        var minikube = new MinikubeNodes("minikube", "minikube-m02") { NodesBuildsMiss = { "minikube-m02" } };
+        var minikube = new MinikubeNodes("minikube", "minikube-m02") { NodesBuildsMiss = { "minikube-m02" }, HostDocker = false };
         runner.Respond = minikube.Respond;
 
         var failure = await Assert.ThrowsAsync<ClusterToolException>(() => Step().RunAsync(minikube.Identity("docker"), Cancellation));
@@ -204,8 +284,11 @@ public sealed class ImagesStepTests : IDisposable
         /// <summary>Every build fails, and minikube still exits 0.</summary>
         public bool BuildsFail { get; init; }
 
-        /// <summary>Nodes a build never reaches.</summary>
+        /// <summary>Nodes a build or load never reaches.</summary>
         public HashSet<string> NodesBuildsMiss { get; } = [];
+
+        /// <summary>Whether this machine has a Docker engine of its own.</summary>
+        public bool HostDocker { get; init; } = true;
 
         public void Holds(string node, string image, string id) => images[node][image] = id;
 
@@ -215,14 +298,19 @@ public sealed class ImagesStepTests : IDisposable
         public ProcessResult? Respond(ProcessSpec spec)
         {
             var arguments = spec.Arguments.ToList();
+            if (spec.Program == "docker" && arguments[0] == "version" && !HostDocker)
+            {
+                return FakeProcessRunner.Fails(1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock");
+            }
+
             if (spec.Program != "minikube")
             {
                 return null;
             }
 
-            if (arguments.Contains("build"))
+            if (arguments.Contains("build") || arguments.Contains("load"))
             {
-                var image = arguments[arguments.IndexOf("-t") + 1];
+                var image = arguments.Contains("load") ? arguments[^1] : arguments[arguments.IndexOf("-t") + 1];
                 foreach (var built in nodes.Where(node => !BuildsFail && !NodesBuildsMiss.Contains(node)))
                 {
                     images[built][image] = $"sha256:{Guid.NewGuid():N}";
