@@ -1,5 +1,6 @@
 using System.Net;
 using MinikubeDemo.Contract;
+using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
 
@@ -27,7 +28,9 @@ public sealed class ShutdownTests
         using var client = new HttpClient { BaseAddress = address };
 
         var inFlight = client.GetAsync("/", ct);
-        await Task.Delay(200, ct);
+        // In flight means the fetcher is already waiting on the upstream's slow answer, however loaded the machine.
+        await Eventually.UntilAsync(() => Task.FromResult(upstream.Requests), requests => requests > 0, TimeSpan.FromSeconds(10),
+            requests => $"{requests} upstream requests", pollInterval: TimeSpan.FromMilliseconds(10));
         var stopping = fetcher.DisposeAsync().AsTask();
 
         using var response = await inFlight;

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MinikubeDemo.ClusterTool.Processes;
 
 namespace MinikubeDemo.TestSupport;
 
@@ -21,32 +21,25 @@ public sealed record ServiceRun(int ExitCode, IReadOnlyList<string> Output, IRea
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var name in InheritedListenSettings)
-        {
-            start.Environment.Remove(name);
-        }
+        var variables = InheritedListenSettings.ToDictionary(name => name, _ => (string?)null);
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {assemblyName}");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ExitTimeout);
         try
         {
-            await process.WaitForExitAsync(cancellationToken).WaitAsync(ExitTimeout, cancellationToken);
+            var result = await SystemProcessRunner.Instance.RunAsync(
+                new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), .. arguments]) { Environment = variables },
+                limit.Token);
+            return new ServiceRun(result.ExitCode, Lines(result.StandardOutput), Lines(result.StandardError));
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{assemblyName} was still running after {ExitTimeout.TotalSeconds} s: it started instead of refusing its configuration");
         }
-        return new ServiceRun(process.ExitCode, Lines(await output), Lines(await errors));
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
