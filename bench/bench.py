@@ -72,11 +72,12 @@ class Service:
 class Contestant:
     key: str
     label: str
-    family: str  # nginx | dotnet | deno | diag: the colour in the chart
+    family: str  # nginx | dotnet | go | deno | diag: the colour in the chart
     body: str
     front: callable  # (port, upstream_port) -> Service: the process under load
     upstream: callable | None = None  # (port) -> Service started first, not timed for start-up
     hono_peer: str | None = None
+    go_peer: str | None = None  # the Go contestant doing the same job, for the × Go ratios
     image: str | None = None
     diagnostic: bool = False  # only there to explain a gap; not a contestant of the issue
 
@@ -475,6 +476,14 @@ def deno_service(role: str, app_dir: Path, port: int, extra_env: dict[str, str] 
     return Service(role, [str(DENO), "run", "--allow-env", "--allow-net", "app-run.js"], env, cwd=app_dir)
 
 
+def go_service(role: str, binary: Path, port: int, extra_env: dict[str, str] | None = None) -> Service:
+    # The same variables as the Hono baseline. Pinned by taskset like every contestant: Go's runtime sizes
+    # GOMAXPROCS to the affinity mask it starts with, so it runs one P per contestant core, as .NET sizes its
+    # thread pool to the same mask.
+    env = {"PORT": str(port), "HOST": HOST} | (extra_env or {})
+    return Service(role, [str(binary)], env, cwd=binary.parent)
+
+
 def nginx_service(port: int, workdir: Path, workers: int) -> Service:
     prefix = Path(tempfile.mkdtemp(prefix="nginx.", dir=workdir))
     conf = (BENCH_DIR / "nginx.conf").read_text()
@@ -489,6 +498,8 @@ def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict
     fetcher_aot = artifacts / "fetcher-aot" / "minikube-demo-server-fetcher"
     kestrel_bare = artifacts / "kestrel-bare" / "kestrel-bare"
     kestrel_bare_fetcher = artifacts / "kestrel-bare-fetcher" / "kestrel-bare-fetcher"
+    go_server_binary = artifacts / "go" / "go-server"
+    go_fetcher_binary = artifacts / "go" / "go-fetcher"
 
     def aot_server(port: int) -> Service:
         return dotnet_service("server-aot", server_aot, port, dotnet_env)
@@ -496,19 +507,32 @@ def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict
     def hono_server(port: int) -> Service:
         return deno_service("hono-server", BASELINE_DIR / "server", port)
 
+    def go_server(port: int) -> Service:
+        return go_service("go-server", go_server_binary, port)
+
     quiet_log = {"Logging__LogLevel__MinikubeDemo.RequestLog": "Warning"}
     small_gen0 = {"DOTNET_GCgen0size": "400000"}
     return [
         Contestant("nginx", "nginx `return 200` (upper bound)", "nginx", SERVER_BODY,
                    lambda p, _: nginx_service(p, workdir, workers=len(cpus.server))),
         Contestant("server-aot", "server, Native AOT", "dotnet", SERVER_BODY,
-                   lambda p, _: aot_server(p), hono_peer="hono-server", image="minikube-demo-server:1.0"),
+                   lambda p, _: aot_server(p), hono_peer="hono-server", go_peer="go-server",
+                   image="minikube-demo-server:1.0"),
         Contestant("server-jit", "server, JIT runtime", "dotnet", SERVER_BODY,
-                   lambda p, _: dotnet_service("server-jit", server_jit, p, dotnet_env), hono_peer="hono-server"),
+                   lambda p, _: dotnet_service("server-jit", server_jit, p, dotnet_env), hono_peer="hono-server",
+                   go_peer="go-server"),
         Contestant("fetcher-aot", "fetcher (AOT) → server (AOT)", "dotnet", FETCHER_BODY,
                    lambda p, up: dotnet_service("fetcher-aot", fetcher_aot, p,
                                                 dotnet_env | {"Upstream__BaseUrl": f"http://{HOST}:{up}"}),
-                   upstream=aot_server, hono_peer="hono-fetcher", image="minikube-demo-server-fetcher:1.0"),
+                   upstream=aot_server, hono_peer="hono-fetcher", go_peer="go-fetcher",
+                   image="minikube-demo-server-fetcher:1.0"),
+        # What many engineers would write for this job: Go's standard library (bench/go/).
+        Contestant("go-server", "Go net/http server", "go", SERVER_BODY,
+                   lambda p, _: go_server(p), hono_peer="hono-server"),
+        Contestant("go-fetcher", "Go fetcher → Go server", "go", FETCHER_BODY,
+                   lambda p, up: go_service("go-fetcher", go_fetcher_binary, p,
+                                            {"UPSTREAM_URL": f"http://{HOST}:{up}"}),
+                   upstream=go_server, hono_peer="hono-fetcher"),
         Contestant("hono-server", "Hono server on Deno (course)", "deno", SERVER_BODY,
                    lambda p, _: hono_server(p)),
         Contestant("hono-fetcher", "Hono fetcher → Hono server on Deno (course)", "deno", FETCHER_BODY,
@@ -559,6 +583,8 @@ def versions(artifacts: Path) -> dict[str, str]:
                                          f"Microsoft.AspNetCore.App {aspnet.group(1) if aspnet else '?'}",
         ".NET AOT build": (artifacts / "aot-runtime.txt").read_text().strip()
         if (artifacts / "aot-runtime.txt").exists() else "?",
+        "Go (go-server, go-fetcher)":
+            command_output(["go", "version", str(artifacts / "go" / "go-server")]).rsplit(": ", 1)[-1],
         "Deno": command_output([str(DENO), "--version"]).splitlines()[0],
         "Hono": hono,
         "nginx": command_output(["nginx", "-v"]).replace("nginx version: ", ""),
@@ -697,11 +723,13 @@ def main() -> int:
         "duration_s": round(time.time() - began),
         "dotnet_env": dotnet_env,
         "contestants": [{"key": c.key, "label": c.label, "family": c.family, "hono_peer": c.hono_peer,
-                         "image": c.image, "diagnostic": c.diagnostic, "upstream": c.upstream is not None}
+                         "go_peer": c.go_peer, "image": c.image, "diagnostic": c.diagnostic,
+                         "upstream": c.upstream is not None}
                         for c in field_list],
         "rounds": rounds,
         "images": images,
         "deno_binary_mb": os.path.getsize(os.path.realpath(DENO)) / 1e6 if DENO.exists() else None,
+        "go_binary_mb": {b.name: b.stat().st_size / 1e6 for b in sorted((args.artifacts / "go").glob("go-*"))},
         "failures": failures,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

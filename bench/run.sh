@@ -2,8 +2,8 @@
 # The one bench command: installs the load tools and the course's Deno/Hono stack, publishes the
 # contestants, runs them all on loopback and writes bench/results.md (+ .svg chart, + .json raw rounds).
 #
-#   bench/run.sh               full run (3 rounds, ~12 min on 2 cores) -> bench/results.md
-#   bench/run.sh --rounds 5    more rounds, tighter medians (~20 min)
+#   bench/run.sh               full run (3 rounds, ~15 min on 2 cores) -> bench/results.md
+#   bench/run.sh --rounds 5    more rounds, tighter medians (~25 min)
 #   bench/run.sh --smoke       every contestant briefly (CI) -> bench/results.smoke.md; fails only if a
 #                              contestant does not start or answers the wrong body, never on speed
 # Extra options go to bench.py (e.g. --only server-aot,hono-server  --dotnet-env DOTNET_TieredPGO=0).
@@ -34,6 +34,7 @@ command -v h2load >/dev/null || missing+=(nghttp2-client)
 command -v taskset >/dev/null || missing+=(util-linux)
 command -v gzip >/dev/null || missing+=(gzip)
 command -v npm >/dev/null || missing+=(npm)
+command -v go >/dev/null || missing+=(golang-go)
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing ${missing[*]}"
   apt-get update -qq
@@ -68,6 +69,12 @@ dotnet publish "$bench_dir/kestrel-bare/kestrel-bare.cs" -r linux-x64 --nologo -
 echo "-- kestrel-bare-fetcher (diagnostic)"
 dotnet publish "$bench_dir/kestrel-bare-fetcher/kestrel-bare-fetcher.cs" -r linux-x64 --nologo -v quiet -clp:ErrorsOnly \
   -o "$artifacts/kestrel-bare-fetcher"
+echo "-- go-server, go-fetcher"
+# Standard library only: GOPROXY=off makes sure nothing is downloaded. CGO_ENABLED=0: a static binary, as a
+# Go service is built for a distroless image.
+for main in server fetcher; do
+  (cd "$bench_dir/go" && GOPROXY=off CGO_ENABLED=0 go build -trimpath -o "$artifacts/go/go-$main" "./$main")
+done
 # What the AOT binaries were compiled against (the ILCompiler package carries the runtime version).
 ilc="$(find "$artifacts/build/server-aot/obj" -name project.assets.json -path '*MinikubeDemo.Server*' \
   -exec grep -o '"runtime.linux-x64.Microsoft.DotNet.ILCompiler/[^"]*"' {} + 2>/dev/null | head -1 | tr -d '"' || true)"

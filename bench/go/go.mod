@@ -1,0 +1,3 @@
+module minikube-demo/bench/go
+
+go 1.19
