@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
@@ -23,14 +21,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         ListenOnDefaultPortUnlessConfigured(builder);
-        LoggingDefaults.AddAsLowestPrioritySource(builder.Configuration);
-        // The slim builder registers only the simple console formatter and ignores Logging:Console:FormatterName;
-        // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
-        builder.Logging.AddConsole();
-        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
-        // The simple line needs the timestamp format's trailing space as a separator; a JSON value must not carry it.
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
-        builder.Logging.AddRequestLog();
+        builder.AddLoggingDefaults();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MinikubeDemo.ServiceDefaults.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -75,5 +76,6 @@ public static class UpstreamServiceCollectionExtensions
         return services;
     }
 
-    private static string Reason(Outcome<object> outcome) => outcome.Exception?.Message ?? "no exception";
+    /// <summary>Why an attempt failed; an exception's message may quote the upstream's bytes, so it is escaped.</summary>
+    private static string Reason(Outcome<object> outcome) => LogText.Escape(outcome.Exception?.Message ?? "no exception");
 }

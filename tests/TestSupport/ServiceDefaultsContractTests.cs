@@ -130,6 +130,10 @@ public abstract class ServiceDefaultsContractTests<TProgram>
 
         Assert.Equal(ConsoleFormatterNames.Simple, options.FormatterName);
         Assert.True(simple.SingleLine);
+        Assert.False(simple.IncludeScopes);
+        // A stalled standard output costs log lines, not blocked requests.
+        Assert.Equal(ConsoleLoggerQueueFullMode.DropWrite, options.QueueFullMode);
+        Assert.Equal(10_000, options.MaxQueueLength);
     }
 
     [Fact]
@@ -144,6 +148,10 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         // The same timestamp as the text lines, without the separator space that only a text line needs.
         Assert.Equal("yyyy-MM-ddTHH:mm:ss.fffZ", json.TimestampFormat);
         Assert.True(json.UseUtcTimestamp);
+        // Where the trace and span ids of a line go.
+        Assert.True(json.IncludeScopes);
+        Assert.Equal(ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId,
+            app.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions);
     }
 
     [Fact]
