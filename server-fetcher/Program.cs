@@ -9,6 +9,7 @@ builder.Services.AddUpstreamClient(builder.Configuration);
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.MapDefaultEndpoints();
 app.MapFetch();
 
 app.Run();

@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.MapDefaultEndpoints();
 
 var hello = new MessageResponse(DemoContract.Server.Greeting);
 app.MapGet("/", () => TypedResults.Ok(hello))

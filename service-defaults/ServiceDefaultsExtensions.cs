@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -47,26 +46,20 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>The middleware every request passes, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         // Outermost, so it also sees the status the exception handler sets.
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseCors();
+        app.UseMiddleware<InstanceHeaderMiddleware>();
+        return app;
+    }
 
-        var instance = app.Services.GetRequiredService<InstanceName>().Value;
-        var drain = app.Services.GetRequiredService<DrainState>();
-        app.Use((context, next) =>
-        {
-            context.Response.Headers[DemoContract.Headers.Instance] = instance;
-            if (drain.IsDraining)
-            {
-                // Move keep-alive clients off this replica before its listener closes.
-                context.Response.Headers.Connection = "close";
-            }
-            return next(context);
-        });
-
+    /// <summary>The endpoints every service has besides its own: health, readiness and OpenAPI.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
         app.MapHealthEndpoints();
         app.MapOpenApi();
         return app;
