@@ -27,6 +27,9 @@ public sealed class LogEscapingTests
         using var fetcher = await ServiceProcess.StartDotnetAsync(DemoContract.Fetcher.Name, new Dictionary<string, string>
         {
             ["Upstream__BaseUrl"] = upstream.BaseAddress.ToString(),
+            // Each attempt fails on the hostile header line, never on time, even on a cold, busy machine.
+            ["Upstream__AttemptTimeout"] = "00:00:10",
+            ["Upstream__TotalTimeout"] = "00:00:30",
             ["Upstream__MaxRetryAttempts"] = "1",
             ["Upstream__RetryBaseDelay"] = "00:00:00.010",
             ["Logging__Console__FormatterName"] = formatter,
