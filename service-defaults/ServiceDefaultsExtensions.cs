@@ -9,6 +9,7 @@ using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Shutdown;
+using MinikubeDemo.ServiceDefaults.Telemetry;
 
 namespace MinikubeDemo.ServiceDefaults;
 
@@ -31,7 +32,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
             policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 
-        builder.Services.AddSingleton(InstanceName.FromEnvironment());
+        var instance = InstanceName.FromEnvironment();
+        builder.Services.AddSingleton(instance);
+        builder.AddTelemetry(instance);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddOptions<ShutdownOptions>()
@@ -57,11 +60,12 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>The endpoints every service has besides its own: health, readiness and OpenAPI.</summary>
+    /// <summary>The endpoints every service has besides its own: health, readiness, OpenAPI and metrics.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint(TelemetryDefaults.MetricsPath);
         return app;
     }
 

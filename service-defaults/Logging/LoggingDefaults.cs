@@ -19,6 +19,11 @@ internal static class LoggingDefaults
         // The request log is the one line per request; ASP.NET Core's own per-request lines would double it.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // Whenever this category is on at any level, the host makes an Activity and a log scope for every request
+        // (about 10 % of the server's instructions per request, bench/TUNING.md); at Warning it has nothing left
+        // to say but a start-up failure, which also ends the process with its exception. Traces come from
+        // SampledCallerTracing or the OpenTelemetry tracer instead.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         // Polly's own telemetry logs every attempt, with a full stack trace for each failed one; the fetcher
         // logs retries, circuit changes and failures itself, one line each.
         ["Logging:LogLevel:Polly"] = "None",

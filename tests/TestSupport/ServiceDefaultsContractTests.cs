@@ -11,6 +11,7 @@ using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Shutdown;
+using OpenTelemetry.Trace;
 
 namespace MinikubeDemo.TestSupport;
 
@@ -152,6 +153,36 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         Assert.True(json.IncludeScopes);
         Assert.Equal(ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId,
             app.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions);
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_for_prometheus_at_metrics()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        (await client.GetAsync("/healthz", Ct)).Dispose();
+
+        using var response = await client.GetAsync("/metrics", Ct);
+        var page = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", page, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_count{", page, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes_total", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tracing_is_set_up_only_where_traces_are_exported()
+    {
+        using (var app = CreateApp())
+        {
+            Assert.Null(app.Services.GetService<TracerProvider>());
+        }
+        using (var app = CreateApp().WithWebHostBuilder(b => b.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")))
+        {
+            Assert.NotNull(app.Services.GetService<TracerProvider>());
+        }
     }
 
     [Fact]
