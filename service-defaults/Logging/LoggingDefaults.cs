@@ -20,7 +20,7 @@ internal static class LoggingDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         // Whenever this category is on at any level, the host makes an Activity and a log scope for every request
-        // (about 10 % of the server's instructions per request, bench/TUNING.md); at Warning it has nothing left
+        // (13 % of the server's instructions per request, bench/TUNING.md); at Warning it has nothing left
         // to say but a start-up failure, which also ends the process with its exception. Traces come from
         // SampledCallerTracing or the OpenTelemetry tracer instead.
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
