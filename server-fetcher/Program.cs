@@ -11,5 +11,6 @@ builder.Services.AddUpstreamClient(builder.Configuration);
 return builder.BuildAndRun(app =>
 {
     app.UseServiceDefaults();
+    app.MapDefaultEndpoints();
     app.MapFetch();
 });

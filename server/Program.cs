@@ -9,6 +9,7 @@ builder.AddServiceDefaults();
 return builder.BuildAndRun(app =>
 {
     app.UseServiceDefaults();
+    app.MapDefaultEndpoints();
 
     var hello = new MessageResponse(DemoContract.Server.Greeting);
     app.MapGet("/", () => TypedResults.Ok(hello))

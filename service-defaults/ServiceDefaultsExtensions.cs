@@ -1,17 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Shutdown;
+using MinikubeDemo.ServiceDefaults.Telemetry;
 
 namespace MinikubeDemo.ServiceDefaults;
 
@@ -24,14 +22,7 @@ public static class ServiceDefaultsExtensions
     {
         ListenOnDefaultPortUnlessConfigured(builder);
         ListenAddresses.AddValidation(builder.Services, builder.Configuration);
-        LoggingDefaults.AddAsLowestPrioritySource(builder.Configuration);
-        // The slim builder registers only the simple console formatter and ignores Logging:Console:FormatterName;
-        // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
-        builder.Logging.AddConsole();
-        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
-        // The simple line needs the timestamp format's trailing space as a separator; a JSON value must not carry it.
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
-        builder.Logging.AddRequestLog();
+        builder.AddLoggingDefaults();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
@@ -42,7 +33,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
             policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 
-        builder.Services.AddSingleton(InstanceName.FromEnvironment());
+        var instance = InstanceName.FromEnvironment();
+        builder.Services.AddSingleton(instance);
+        builder.AddTelemetry(instance);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddOptions<ShutdownOptions>()
@@ -57,28 +50,23 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>The middleware every request passes, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         // Outermost, so it also sees the status the exception handler sets.
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseCors();
+        app.UseMiddleware<InstanceHeaderMiddleware>();
+        return app;
+    }
 
-        var instance = app.Services.GetRequiredService<InstanceName>().Value;
-        var drain = app.Services.GetRequiredService<DrainState>();
-        app.Use((context, next) =>
-        {
-            context.Response.Headers[DemoContract.Headers.Instance] = instance;
-            if (drain.IsDraining)
-            {
-                // Move keep-alive clients off this replica before its listener closes.
-                context.Response.Headers.Connection = "close";
-            }
-            return next(context);
-        });
-
+    /// <summary>The endpoints every service has besides its own: health, readiness, OpenAPI and metrics.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
         app.MapHealthEndpoints();
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint(TelemetryDefaults.MetricsPath);
         return app;
     }
 

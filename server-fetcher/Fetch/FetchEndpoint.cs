@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
+using MinikubeDemo.ServiceDefaults.Logging;
 
 namespace MinikubeDemo.ServerFetcher.Fetch;
 
@@ -30,7 +31,7 @@ public static partial class FetchEndpoint
         }
         catch (UpstreamException e)
         {
-            LogUpstreamFailed(logger, e.Failure, e.Message);
+            LogUpstreamFailed(logger, e.Failure, LogText.Escape(e.Message));
             if (e.RetryAfter is { } retryAfter)
             {
                 response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);

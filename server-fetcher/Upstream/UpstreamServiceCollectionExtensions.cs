@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using MinikubeDemo.ServiceDefaults.Logging;
+using OpenTelemetry.Metrics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -8,6 +10,9 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 
 public static class UpstreamServiceCollectionExtensions
 {
+    /// <summary>The meter Polly.Extensions reports resilience events and durations on.</summary>
+    public const string PollyMeterName = "Polly";
+
     /// <summary>
     /// The upstream settings (validated at start), the <see cref="UpstreamClient"/>, and its Polly pipeline,
     /// from the outside in: a total timeout over everything; retries with jittered exponential backoff; a
@@ -71,9 +76,19 @@ public static class UpstreamServiceCollectionExtensions
             pipeline.AddTimeout(options.AttemptTimeout);
         });
 
+        // Polly's own telemetry (Polly.Extensions, for pipelines made through DI) as metrics: every retry, timeout and
+        // circuit change (resilience.polly.strategy.events); its per-attempt log lines stay off. Its two duration
+        // histograms are dropped: they are in milliseconds, which Prometheus's conventions (and promtool) reject, and
+        // each attempt's duration and outcome is HttpClient's http.client.request.duration already, in seconds.
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
+            .AddMeter(PollyMeterName)
+            .AddView("resilience.polly.strategy.attempt.duration", MetricStreamConfiguration.Drop)
+            .AddView("resilience.polly.pipeline.duration", MetricStreamConfiguration.Drop));
+
         services.AddSingleton<UpstreamClient>();
         return services;
     }
 
-    private static string Reason(Outcome<object> outcome) => outcome.Exception?.Message ?? "no exception";
+    /// <summary>Why an attempt failed; an exception's message may quote the upstream's bytes, so it is escaped.</summary>
+    private static string Reason(Outcome<object> outcome) => LogText.Escape(outcome.Exception?.Message ?? "no exception");
 }

@@ -1,7 +1,7 @@
-using System.Buffers;
+using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Console;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.TestSupport;
@@ -9,13 +9,12 @@ using MinikubeDemo.TestSupport;
 namespace MinikubeDemo.Server.Tests;
 
 /// <summary>
-/// The request log's own console output: the line it writes in each layout, how it batches writes, and the real
-/// process's standard output.
+/// The request log: the entry it hands the logger, and what the real process writes to standard output through
+/// the console logger, for requests the pipeline answered and for those Kestrel rejected itself.
 /// </summary>
 public sealed class RequestLogTests
 {
     private static readonly RequestLogEntry Entry = new("GET", "/a%20b", 404, 1234);
-    private static readonly TimeProvider At = new FixedTime(new DateTimeOffset(2026, 11, 26, 14, 5, 0, 123, TimeSpan.Zero));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -32,126 +31,31 @@ public sealed class RequestLogTests
     {
         Assert.Equal(
             ["Method=GET", "Path=/a%20b", "StatusCode=404", "ElapsedMilliseconds=1.234", "{OriginalFormat}=" + RequestLogEntry.OriginalFormat],
-            Entry.Select(pair => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pair.Key}={pair.Value}")));
+            Pairs(Entry));
     }
 
     [Fact]
-    public void A_text_line_looks_like_the_console_loggers_single_line()
+    public void A_rejected_request_has_its_reason_and_no_duration()
     {
-        var layout = new RequestLogLayout(RequestLogFormat.Simple, "yyyy-MM-ddTHH:mm:ss.fffZ ", useUtcTimestamp: true);
+        var rejected = RequestLogEntry.Rejected("GET", "/slow", 408, "Reading the request headers timed out.");
 
-        Assert.Equal("2026-11-26T14:05:00.123Z info: MinikubeDemo.RequestLog[1] GET /a%20b 404 1.234ms\n", Write(layout));
-        Assert.Equal("info: MinikubeDemo.RequestLog[1] GET /a%20b 404 1.234ms\n",
-            Write(new RequestLogLayout(RequestLogFormat.Simple, timestampFormat: null, useUtcTimestamp: true)));
+        Assert.Equal("GET /slow 408 rejected: Reading the request headers timed out.", rejected.ToString());
+        Assert.Equal(
+            ["Method=GET", "Path=/slow", "StatusCode=408", "Reason=Reading the request headers timed out.", "{OriginalFormat}=" + RequestLogEntry.RejectedOriginalFormat],
+            Pairs(rejected));
+        // Kestrel may reject a request before it has a method or a path.
+        Assert.Equal("- - 400 rejected: Invalid request line: ''", RequestLogEntry.Rejected(null, "", 400, "Invalid request line: ''").ToString());
     }
 
     [Fact]
-    public void A_systemd_line_has_the_journal_priority_in_front()
+    public void Fields_from_outside_are_escaped_and_cut()
     {
-        Assert.Equal("<6>MinikubeDemo.RequestLog[1] GET /a%20b 404 1.234ms\n",
-            Write(new RequestLogLayout(RequestLogFormat.Systemd, timestampFormat: null, useUtcTimestamp: true)));
-        Assert.Equal("<6>14:05:00 MinikubeDemo.RequestLog[1] GET /a%20b 404 1.234ms\n",
-            Write(new RequestLogLayout(RequestLogFormat.Systemd, "HH:mm:ss ", useUtcTimestamp: true)));
-    }
+        var entry = new RequestLogEntry(new string('X', 5000), "/" + new string('p', 5000), 405, 1);
+        var rejected = RequestLogEntry.Rejected("GET", "/", 400, "bad: '\u001b[2J\rFAKE'");
 
-    [Fact]
-    public void A_json_line_has_the_shape_of_the_json_console_formatters()
-    {
-        var line = Write(new RequestLogLayout(RequestLogFormat.Json, "yyyy-MM-ddTHH:mm:ss.fffZ", useUtcTimestamp: true));
-
-        Assert.EndsWith("}\n", line, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', line[..^1]);
-        using var document = JsonDocument.Parse(line);
-        var root = document.RootElement;
-        Assert.Equal("2026-11-26T14:05:00.123Z", root.GetProperty("Timestamp").GetString());
-        Assert.Equal(1, root.GetProperty("EventId").GetInt32());
-        Assert.Equal("Information", root.GetProperty("LogLevel").GetString());
-        Assert.Equal(RequestLogging.Category, root.GetProperty("Category").GetString());
-        Assert.Equal("GET /a%20b 404 1.234ms", root.GetProperty("Message").GetString());
-        var state = root.GetProperty("State");
-        Assert.Equal("GET", state.GetProperty("Method").GetString());
-        Assert.Equal("/a%20b", state.GetProperty("Path").GetString());
-        Assert.Equal(404, state.GetProperty("StatusCode").GetInt32());
-        Assert.Equal(1.234, state.GetProperty("ElapsedMilliseconds").GetDouble());
-    }
-
-    [Fact]
-    public void The_layout_follows_the_console_settings()
-    {
-        var simple = new SimpleConsoleFormatterOptions { TimestampFormat = "HH:mm:ss ", UseUtcTimestamp = true };
-        var systemd = new ConsoleFormatterOptions();
-        var json = new JsonConsoleFormatterOptions { TimestampFormat = null };
-        string WriteWith(string formatter) =>
-            Write(RequestLogLayout.From(new ConsoleLoggerOptions { FormatterName = formatter }, simple, systemd, json));
-
-        Assert.StartsWith("14:05:00 info: ", WriteWith("simple"), StringComparison.Ordinal);
-        Assert.StartsWith("<6>MinikubeDemo", WriteWith("systemd"), StringComparison.Ordinal);
-        // As the console logger matches formatter names: ignoring case.
-        Assert.StartsWith("{\"EventId\":1,", WriteWith("json"), StringComparison.Ordinal);
-        Assert.StartsWith("{\"EventId\":1,", WriteWith("JSON"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Lines_that_arrive_together_leave_in_few_writes_of_whole_lines_in_order()
-    {
-        // Stuck while the lines arrive, so that they all gather whatever the scheduler does.
-        var output = new RecordingStream { Blocked = true };
-        var lines = Enumerable.Range(0, 2000).Select(i => $"GET /item/{i} 200 0.100ms\n").ToList();
-        var bytes = lines.Sum(line => line.Length);
-
-        using (var writer = new RequestLogWriter(output))
-        {
-            foreach (var line in lines)
-            {
-                writer.Append(Encoding.UTF8.GetBytes(line));
-            }
-            output.Blocked = false;
-        }
-
-        var writes = output.Writes;
-        Assert.Equal(string.Concat(lines), string.Concat(writes.Select(w => Encoding.UTF8.GetString(w))));
-        // At most two batches (the one taken before the writer got stuck, and the rest), each in writes of at most
-        // PIPE_BUF cut at line ends: a handful of system calls for 2,000 lines.
-        Assert.InRange(writes.Count, 1, 2 * (bytes / (RequestLogWriter.MaxWriteBytes - 64) + 1));
-        Assert.All(writes, w => Assert.InRange(w.Length, 1, RequestLogWriter.MaxWriteBytes));
-        Assert.All(writes, w => Assert.Equal((byte)'\n', w[^1]));
-    }
-
-    [Fact]
-    public void A_stuck_reader_costs_dropped_lines_that_are_counted_not_blocked_requests()
-    {
-        var output = new RecordingStream { Blocked = true };
-        var line = Encoding.UTF8.GetBytes(new string('x', 999) + "\n");
-        using var writer = new RequestLogWriter(output);
-        writer.Append(line);
-        Assert.True(output.WriteStarted.Wait(TimeSpan.FromSeconds(10), Ct), "the writer never started writing");
-
-        // The writer is stuck in write(2) with the first line; these fill the pending buffer and then overflow it.
-        var fits = RequestLogWriter.MaxPendingBytes / line.Length;
-        for (var i = 0; i < fits + 52; i++)
-        {
-            writer.Append(line);
-        }
-        output.Blocked = false;
-        writer.Dispose();
-
-        var text = string.Concat(output.Writes.Select(w => Encoding.UTF8.GetString(w)));
-        Assert.Equal(1 + fits, text.Split('\n').Count(l => l.StartsWith('x')));
-        Assert.EndsWith("\n52 request log lines dropped: standard output did not keep up\n", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Disposing_writes_what_is_queued_and_later_lines_are_ignored()
-    {
-        var output = new RecordingStream();
-        var writer = new RequestLogWriter(output);
-        writer.Append("first\n"u8);
-        writer.Append("second\n"u8);
-
-        writer.Dispose();
-        writer.Append("after\n"u8);
-
-        Assert.Equal("first\nsecond\n", string.Concat(output.Writes.Select(w => Encoding.UTF8.GetString(w))));
+        Assert.Equal(new string('X', RequestLogEntry.MaxMethodLength) + "...", entry.Method);
+        Assert.Equal(RequestLogEntry.MaxPathLength + 3, entry.Path.Length);
+        Assert.Equal(@"bad: '\x1b[2J\x0dFAKE'", rejected.Reason);
     }
 
     [Theory]
@@ -159,23 +63,24 @@ public sealed class RequestLogTests
     [InlineData("json")]
     public async Task The_real_process_writes_each_request_once_to_standard_output(string formatter)
     {
-        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name,
-            new Dictionary<string, string> { ["Logging__Console__FormatterName"] = formatter }, Ct);
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name, Formatter(formatter), Ct);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
 
         (await client.GetAsync("/", Ct)).Dispose();
         (await client.GetAsync("/healthz", Ct)).Dispose();
 
-        var requestLines = await server.WaitForOutputAsync(l => l.Contains(RequestLogging.Category, StringComparison.Ordinal), 2, TimeSpan.FromSeconds(10));
-        // Once each: the console logger, which would print it too, is filtered off this category.
-        await Task.Delay(RequestLogWriter.BatchWindow * 50, Ct);
-        Assert.Equal(2, server.OutputLines.Count(l => l.Contains(RequestLogging.Category, StringComparison.Ordinal)));
+        var requestLines = await server.WaitForOutputAsync(IsRequestLog, 2, TimeSpan.FromSeconds(10));
+        // Each exactly once, in the console logger's layout.
+        await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
+        Assert.Equal(2, server.OutputLines.Count(IsRequestLog));
         var root = Assert.Single(requestLines, l => l.Contains("GET / 200 ", StringComparison.Ordinal));
         if (formatter == "json")
         {
-            // Every line of the service, the request log's and the console logger's, is one JSON object.
+            // Every line of the service is one JSON object.
             Assert.All(server.OutputLines, l => JsonDocument.Parse(l).Dispose());
             using var line = JsonDocument.Parse(root);
+            Assert.Equal(RequestLogging.Category, line.RootElement.GetProperty("Category").GetString());
+            Assert.Matches(@"^GET / 200 \d+\.\d{3}ms$", line.RootElement.GetProperty("Message").GetString());
             Assert.Equal("/", line.RootElement.GetProperty("State").GetProperty("Path").GetString());
             Assert.Equal(200, line.RootElement.GetProperty("State").GetProperty("StatusCode").GetInt32());
         }
@@ -183,6 +88,26 @@ public sealed class RequestLogTests
         {
             Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: MinikubeDemo\.RequestLog\[1\] GET / 200 \d+\.\d{3}ms$", root);
         }
+    }
+
+    [Fact]
+    public async Task A_json_line_carries_the_trace_and_span_of_its_request()
+    {
+        const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+        const string CallerSpanId = "b7ad6b7169203331";
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name, Formatter("json"), Ct);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("traceparent", $"00-{TraceId}-{CallerSpanId}-01");
+
+        (await client.SendAsync(request, Ct)).Dispose();
+
+        var line = Assert.Single(await server.WaitForOutputAsync(IsRequestLog, 1, TimeSpan.FromSeconds(10)));
+        var trace = TraceScope(line);
+        Assert.Equal(TraceId, trace.GetProperty("TraceId").GetString());
+        Assert.Equal(CallerSpanId, trace.GetProperty("ParentId").GetString());
+        Assert.Matches("^[0-9a-f]{16}$", trace.GetProperty("SpanId").GetString());
+        Assert.NotEqual(CallerSpanId, trace.GetProperty("SpanId").GetString());
     }
 
     [Fact]
@@ -194,100 +119,73 @@ public sealed class RequestLogTests
 
         (await client.GetAsync("/", Ct)).Dispose();
         server.SendSigterm();
-        // The writer writes what it holds before the process ends, so a line would be in the output by now.
+        // The console logger writes what it holds before the process ends, so a line would be in the output by now.
         var output = await server.OutputAfterExitAsync(Ct);
 
         Assert.Contains(output, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
-        Assert.DoesNotContain(output, l => l.Contains(RequestLogging.Category, StringComparison.Ordinal));
+        Assert.DoesNotContain(output, IsRequestLog);
     }
 
-    private static string Write(RequestLogLayout layout)
+    [Fact]
+    public async Task Requests_kestrel_answers_itself_are_logged_too_with_long_fields_cut_in_both_formats()
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        layout.Write(Entry, At, buffer);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        // Both formats at once: Kestrel's request headers timeout (30 s) is waited for only once.
+        using var simple = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name, Formatter("simple"), Ct);
+        using var json = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name, Formatter("json"), Ct);
+        var longMethod = new string('M', 5000);
+
+        async Task<string[]> HostileClients(ServiceProcess server)
+        {
+            // A slowloris: the request line and one header, then the rest never comes; Kestrel answers 408 itself.
+            var slowloris = RawExchangeAsync(server, "GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: "u8.ToArray(), TimeSpan.FromSeconds(60));
+            // A method of 5,000 characters (a valid token, so the pipeline answers it, 405) and a request line Kestrel
+            // cannot parse (400, before any middleware).
+            var longMethodAnswer = await RawExchangeAsync(server, Encoding.ASCII.GetBytes(longMethod + " / HTTP/1.1\r\nHost: x\r\n\r\n"), TimeSpan.FromSeconds(10));
+            var garbage = await RawExchangeAsync(server, "GET / HTTP/1.1 garbage\r\n\r\n"u8.ToArray(), TimeSpan.FromSeconds(10));
+            return [await slowloris, longMethodAnswer, garbage];
+        }
+
+        var answers = await Task.WhenAll(HostileClients(simple), HostileClients(json));
+
+        foreach (var (server, formatter, seen) in new[] { (simple, "simple", answers[0]), (json, "json", answers[1]) })
+        {
+            Assert.StartsWith("HTTP/1.1 408 ", seen[0], StringComparison.Ordinal);
+            Assert.StartsWith("HTTP/1.1 405 ", seen[1], StringComparison.Ordinal);
+            Assert.StartsWith("HTTP/1.1 400 ", seen[2], StringComparison.Ordinal);
+            var lines = await server.WaitForOutputAsync(IsRequestLog, 3, TimeSpan.FromSeconds(10));
+            var messages = lines.Select(l => formatter == "json" ? JsonDocument.Parse(l).RootElement.GetProperty("Message").GetString()! : l).ToList();
+
+            Assert.Single(messages, m => m.EndsWith("GET /slow 408 rejected: Reading the request headers timed out.", StringComparison.Ordinal));
+            Assert.Single(messages, m => m.Contains(" 400 rejected: ", StringComparison.Ordinal));
+            var longLine = Assert.Single(messages, m => m.Contains(" / 405 ", StringComparison.Ordinal));
+            Assert.Contains(new string('M', RequestLogEntry.MaxMethodLength) + "... / 405 ", longLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(new string('M', RequestLogEntry.MaxMethodLength + 1), longLine, StringComparison.Ordinal);
+        }
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    private static Dictionary<string, string> Formatter(string formatter) => new() { ["Logging__Console__FormatterName"] = formatter };
+
+    private static bool IsRequestLog(string line) => line.Contains(RequestLogging.Category, StringComparison.Ordinal);
+
+    private static IEnumerable<string> Pairs(RequestLogEntry entry) =>
+        entry.Select(pair => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pair.Key}={pair.Value}"));
+
+    /// <summary>The scope the logger's activity tracking adds to a JSON line: the trace, span and parent ids.</summary>
+    private static JsonElement TraceScope(string jsonLine) =>
+        Assert.Single(JsonDocument.Parse(jsonLine).RootElement.GetProperty("Scopes").EnumerateArray(), s => s.TryGetProperty("TraceId", out _)).Clone();
+
+    /// <summary>Sends raw bytes on a new loopback connection and returns the status line of what comes back.</summary>
+    private static async Task<string> RawExchangeAsync(ServiceProcess server, byte[] request, TimeSpan timeout)
     {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    /// <summary>Standard output as the writer sees it: each write recorded; optionally stuck, like a pipe nobody reads.</summary>
-    private sealed class RecordingStream : Stream
-    {
-        private readonly List<byte[]> _writes = [];
-        private readonly ManualResetEventSlim _unblocked = new(initialState: true);
-
-        public ManualResetEventSlim WriteStarted { get; } = new();
-
-        public bool Blocked
-        {
-            get => !_unblocked.IsSet;
-            set
-            {
-                if (value)
-                {
-                    _unblocked.Reset();
-                }
-                else
-                {
-                    _unblocked.Set();
-                }
-            }
-        }
-
-        public IReadOnlyList<byte[]> Writes
-        {
-            get
-            {
-                lock (_writes)
-                {
-                    return [.. _writes];
-                }
-            }
-        }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            WriteStarted.Set();
-            _unblocked.Wait();
-            lock (_writes)
-            {
-                _writes.Add(buffer.ToArray());
-            }
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _unblocked.Dispose();
-                WriteStarted.Dispose();
-            }
-            base.Dispose(disposing);
-        }
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+        await socket.SendAsync(request, Ct);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(timeout);
+        var buffer = new byte[256];
+        var stopwatch = Stopwatch.StartNew();
+        var read = await socket.ReceiveAsync(buffer, wait.Token);
+        var answer = Encoding.ASCII.GetString(buffer, 0, read);
+        return answer.Split("\r\n")[0] + $" (after {stopwatch.Elapsed.TotalSeconds:0.0} s)";
     }
 }

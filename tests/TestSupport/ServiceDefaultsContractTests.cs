@@ -11,6 +11,7 @@ using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Shutdown;
+using OpenTelemetry.Trace;
 
 namespace MinikubeDemo.TestSupport;
 
@@ -130,6 +131,10 @@ public abstract class ServiceDefaultsContractTests<TProgram>
 
         Assert.Equal(ConsoleFormatterNames.Simple, options.FormatterName);
         Assert.True(simple.SingleLine);
+        Assert.False(simple.IncludeScopes);
+        // A stalled standard output costs log lines, not blocked requests.
+        Assert.Equal(ConsoleLoggerQueueFullMode.DropWrite, options.QueueFullMode);
+        Assert.Equal(10_000, options.MaxQueueLength);
     }
 
     [Fact]
@@ -144,6 +149,40 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         // The same timestamp as the text lines, without the separator space that only a text line needs.
         Assert.Equal("yyyy-MM-ddTHH:mm:ss.fffZ", json.TimestampFormat);
         Assert.True(json.UseUtcTimestamp);
+        // Where the trace and span ids of a line go.
+        Assert.True(json.IncludeScopes);
+        Assert.Equal(ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId,
+            app.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions);
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_for_prometheus_at_metrics()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        (await client.GetAsync("/healthz", Ct)).Dispose();
+
+        using var response = await client.GetAsync("/metrics", Ct);
+        var page = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", page, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_count{", page, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes_total", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tracing_is_set_up_only_where_traces_are_exported()
+    {
+        using (var app = CreateApp())
+        {
+            Assert.Null(app.Services.GetService<TracerProvider>());
+        }
+        using (var app = CreateApp().WithWebHostBuilder(b => b.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")))
+        {
+            Assert.NotNull(app.Services.GetService<TracerProvider>());
+        }
     }
 
     [Fact]

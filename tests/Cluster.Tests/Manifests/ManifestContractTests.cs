@@ -17,6 +17,12 @@ public sealed class ManifestContractTests
     /// <summary>What Kubernetes gives a pod that does not say.</summary>
     private const int KubernetesDefaultGracePeriodSeconds = 30;
 
+    /// <summary>Where the apps serve Prometheus metrics: TelemetryDefaults.MetricsPath in service-defaults/Telemetry.</summary>
+    private const string MetricsPath = "/metrics";
+
+    /// <summary>The namespace the NetworkPolicy lets Prometheus scrape the server from.</summary>
+    private const string MonitoringNamespace = "monitoring";
+
     /// <summary>The seccomp profile types the restricted profile accepts.</summary>
     private static readonly string[] AllowedSeccompProfiles = ["RuntimeDefault", "Localhost"];
 
@@ -134,6 +140,22 @@ public sealed class ManifestContractTests
     }
 
     [Fact]
+    public void Pods_carry_the_conventional_prometheus_scrape_annotations_for_the_metrics_the_apps_serve()
+    {
+        foreach (var deployment in Manifests.OfType<V1Deployment>())
+        {
+            var annotations = deployment.Spec.Template.Metadata.Annotations;
+            var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+
+            Assert.Equal("true", annotations["prometheus.io/scrape"]);
+            Assert.Equal(MetricsPath, annotations["prometheus.io/path"]);
+            var port = int.Parse(annotations["prometheus.io/port"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(DemoContract.Port, port);
+            Assert.Contains(container.Ports, containerPort => containerPort.ContainerPort == port);
+        }
+    }
+
+    [Fact]
     public void Pods_get_POD_NAME_resources_no_token_and_a_grace_period_covering_the_drain()
     {
         foreach (var deployment in Manifests.OfType<V1Deployment>())
@@ -214,7 +236,7 @@ public sealed class ManifestContractTests
     }
 
     [Fact]
-    public void NetworkPolicy_admits_only_the_fetcher_and_the_ingress_controller_to_the_server_port()
+    public void NetworkPolicy_admits_only_the_fetcher_the_ingress_controller_and_prometheus_to_the_server_port()
     {
         var policy = Assert.Single(Manifests.OfType<V1NetworkPolicy>());
         Assert.Equal(new Dictionary<string, string> { ["app"] = DemoContract.Server.Name }, policy.Spec.PodSelector.MatchLabels);
@@ -225,14 +247,19 @@ public sealed class ManifestContractTests
         Assert.Equal(DemoContract.Port, port.Port.ToInt());
         Assert.Equal("TCP", port.Protocol);
 
-        Assert.Equal(2, rule.FromProperty.Count);
+        Assert.Equal(3, rule.FromProperty.Count);
+        Assert.All(rule.FromProperty, peer => Assert.Null(peer.IpBlock));
         // A peer with only a podSelector means pods of the policy's own namespace.
         Assert.Contains(rule.FromProperty, peer =>
-            peer is { NamespaceSelector: null, IpBlock: null } &&
+            peer is { NamespaceSelector: null } &&
             peer.PodSelector?.MatchLabels?.SequenceEqual(new Dictionary<string, string> { ["app"] = DemoContract.Fetcher.Name }) == true);
 
-        var controller = Assert.Single(rule.FromProperty, peer => peer.NamespaceSelector is not null);
-        Assert.Null(controller.IpBlock);
+        // Any pod of the monitoring namespace: Prometheus scraping /metrics (NetworkPolicy cannot narrow it to a path).
+        var monitoring = Assert.Single(rule.FromProperty, peer => peer is { NamespaceSelector: not null, PodSelector: null });
+        Assert.Equal(new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = MonitoringNamespace }, monitoring.NamespaceSelector.MatchLabels);
+        Assert.Null(monitoring.NamespaceSelector.MatchExpressions);
+
+        var controller = Assert.Single(rule.FromProperty, peer => peer is { NamespaceSelector: not null, PodSelector: not null });
         Assert.Equal(["ingress-nginx", "kube-system"], Values(controller.NamespaceSelector, "kubernetes.io/metadata.name"));
         Assert.Equal(["ingress-nginx", "traefik"], Values(controller.PodSelector, "app.kubernetes.io/name"));
     }

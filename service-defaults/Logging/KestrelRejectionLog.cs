@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace MinikubeDemo.ServiceDefaults.Logging;
+
+/// <summary>
+/// The request-log line of a request that Kestrel answered itself, before any middleware ran: a malformed request
+/// (400), a slowloris whose headers did not arrive in time (408), a request line or headers over the limits (414,
+/// 431). Kestrel reports each through the host's <see cref="DiagnosticListener"/> as
+/// <c>Microsoft.AspNetCore.Server.Kestrel.BadRequest</c>, with the request's features and an
+/// <see cref="IBadRequestExceptionFeature"/>.
+/// </summary>
+internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePair<string, object?>>
+{
+    public const string EventName = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
+
+    public static IDisposable Subscribe(DiagnosticListener listener, ILogger logger) =>
+        listener.Subscribe(new KestrelRejectionLog(logger), static name => name == EventName);
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Value is not IFeatureCollection features
+            || features.Get<IBadRequestExceptionFeature>()?.Error is not BadHttpRequestException rejection
+            // Once the response has started, the pipeline answered, and the request log middleware logged it.
+            || features.Get<IHttpResponseFeature>()?.HasStarted == true
+            || !logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+        var request = features.Get<IHttpRequestFeature>();
+        // The path in URL form, as the middleware logs it; a target Kestrel could not parse has none, or not one
+        // that starts with '/', and is escaped as it came.
+        var path = request?.Path is ['/', ..] parsed ? new PathString(parsed).ToUriComponent() : request?.Path;
+        var entry = RequestLogEntry.Rejected(request?.Method, path, rejection.StatusCode, rejection.Message);
+        logger.Log(LogLevel.Information, RequestLogEntry.RejectedEventId, entry, null, RequestLogEntry.Formatter);
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+}
