@@ -11,6 +11,7 @@ using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Routing;
 using MinikubeDemo.ServiceDefaults.Shutdown;
 
 namespace MinikubeDemo.ServiceDefaults;
@@ -35,7 +36,14 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        // The document is served to whoever asks, so it is built from nothing the request says: without it, its
+        // `servers` URL echoes the caller's Host header (and a cache in front would keep the poisoned copy). No
+        // `servers` means "relative to where the document was fetched", right behind any ingress or port-forward.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
 
         // Open like Hono's cors(): any origin, header and method.
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -58,24 +66,13 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseInstanceHeader();
         // Outermost, so it also sees the status the exception handler sets.
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseCors();
 
-        var instance = app.Services.GetRequiredService<InstanceName>().Value;
-        var drain = app.Services.GetRequiredService<DrainState>();
-        app.Use((context, next) =>
-        {
-            context.Response.Headers[DemoContract.Headers.Instance] = instance;
-            if (drain.IsDraining)
-            {
-                // Move keep-alive clients off this replica before its listener closes.
-                context.Response.Headers.Connection = "close";
-            }
-            return next(context);
-        });
-
+        app.MapHeadForGet();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         return app;
