@@ -254,9 +254,14 @@ public sealed class FetchTests : IAsyncLifetime
         using var response = await client.GetAsync("/", Ct);
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
-        Assert.InRange(_upstream.Requests, 2, 10);
-        Assert.Equal($"{_upstream.BaseAddress} did not answer in time: {_upstream.Requests} attempts of at most {FetcherApp.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {FetcherApp.TotalTimeout.TotalMilliseconds:0} ms.",
-            problem.GetProperty("detail").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        var stated = System.Text.RegularExpressions.Regex.Match(detail,
+            $@"^{System.Text.RegularExpressions.Regex.Escape(_upstream.BaseAddress.ToString())} did not answer in time: (\d+) attempts of at most {FetcherApp.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {FetcherApp.TotalTimeout.TotalMilliseconds:0} ms\.$");
+        Assert.True(stated.Success, detail);
+        // The budget ran out with retries left (10 allowed); an attempt that timed out before the stub saw it
+        // (on a busy machine) still counts as one made.
+        var attempts = int.Parse(stated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(attempts, Math.Max(2, _upstream.Requests), 10);
     }
 
     private static RequestDelegate Unavailable(string retryAfter) => context =>
