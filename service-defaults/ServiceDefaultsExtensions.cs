@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         ListenOnDefaultPortUnlessConfigured(builder);
+        builder.WebHost.LimitConnectionsForASmallPod();
         LoggingDefaults.AddAsLowestPrioritySource(builder.Configuration);
         // The slim builder registers only the simple console formatter and ignores Logging:Console:FormatterName;
         // this adds json and systemd and binds the section, so that Logging__Console__FormatterName=json works.
@@ -57,6 +58,7 @@ public static class ServiceDefaultsExtensions
             .Validate(o => o.DrainDelay >= TimeSpan.Zero, "Shutdown:DrainDelay (Shutdown__DrainDelay) must not be negative.")
             .ValidateOnStart();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
             host.ShutdownTimeout = shutdown.Value.DrainDelay + ShutdownOptions.InFlightGrace);
