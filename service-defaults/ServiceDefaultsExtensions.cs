@@ -8,6 +8,7 @@ using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Routing;
 using MinikubeDemo.ServiceDefaults.Shutdown;
 using MinikubeDemo.ServiceDefaults.Telemetry;
 
@@ -22,12 +23,20 @@ public static class ServiceDefaultsExtensions
     {
         ListenOnDefaultPortUnlessConfigured(builder);
         ListenAddresses.AddValidation(builder.Services, builder.Configuration);
+        builder.WebHost.LimitConnectionsForASmallPod();
         builder.AddLoggingDefaults();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        // The document is served to whoever asks, so it is built from nothing the request says: without it, its
+        // `servers` URL echoes the caller's Host header (and a cache in front would keep the poisoned copy). No
+        // `servers` means "relative to where the document was fetched", right behind any ingress or port-forward.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
 
         // Open like Hono's cors(): any origin, header and method.
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -43,6 +52,7 @@ public static class ServiceDefaultsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
             host.ShutdownTimeout = shutdown.Value.DrainDelay + ShutdownOptions.InFlightGrace);
@@ -53,17 +63,19 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every request passes, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        // Outermost, so it also sees the status the exception handler sets.
+        // First, so that every response names its replica, the ones answered before the rest of the pipeline too.
+        app.UseMiddleware<InstanceHeaderMiddleware>();
+        // Outermost of the rest, so it also sees the status the exception handler sets.
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseCors();
-        app.UseMiddleware<InstanceHeaderMiddleware>();
         return app;
     }
 
     /// <summary>The endpoints every service has besides its own: health, readiness, OpenAPI and metrics.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.MapHeadForGet();
         app.MapHealthEndpoints();
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint(TelemetryDefaults.MetricsPath);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MinikubeDemo.Contract;
@@ -22,24 +23,46 @@ public static partial class FetchEndpoint
         try
         {
             var fetched = await upstream.GetMessageAsync(cancellationToken);
-            if (fetched.Instance is not null)
+            if (fetched.Instance is { } instance)
             {
                 // Which server replica answered, passed on so that load balancing can be seen through the fetcher.
-                response.Headers[DemoContract.Headers.UpstreamInstance] = fetched.Instance;
+                if (IsPodName(instance))
+                {
+                    response.Headers[DemoContract.Headers.UpstreamInstance] = instance;
+                }
+                else
+                {
+                    LogInstanceDropped(logger, instance.Length, MaxInstanceLength);
+                }
             }
             return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + fetched.Message));
         }
         catch (UpstreamException e)
         {
-            LogUpstreamFailed(logger, e.Failure, LogText.Escape(e.Message));
+            LogUpstreamFailed(logger, e.Failure, LogText.Escape(e.Reason));
             if (e.RetryAfter is { } retryAfter)
             {
                 response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             }
             var (status, title) = Describe(e.Failure);
+            // The same detail in every environment: the log has the whole reason.
             return TypedResults.Problem(detail: e.Message, statusCode: status, title: title);
         }
     }
+
+    /// <summary>The longest pod name: a DNS subdomain.</summary>
+    private const int MaxInstanceLength = 253;
+
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create(
+        Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).ToArray());
+
+    /// <summary>
+    /// Whether the upstream's <c>X-Instance</c> can be one of its pods' names: printable ASCII, at most as long as a
+    /// pod name. Anything else (non-ASCII or control characters, which Kestrel refuses to send) is dropped, not
+    /// encoded: it did not come from one of the pods, and an encoded copy would still pass on whatever the upstream chose.
+    /// </summary>
+    private static bool IsPodName(string instance) =>
+        instance.Length <= MaxInstanceLength && !instance.AsSpan().ContainsAnyExcept(PrintableAscii);
 
     /// <summary>Running out of time is a gateway timeout; every other bad answer is a bad gateway.</summary>
     private static (int Status, string Title) Describe(UpstreamFailure failure) => failure switch
@@ -52,6 +75,10 @@ public static partial class FetchEndpoint
         UpstreamFailure.CircuitOpen => (StatusCodes.Status502BadGateway, "The upstream server is failing; calls are paused"),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, null),
     };
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "The upstream's X-Instance ({Length} characters) is not printable ASCII of at most {MaxLength} characters, so X-Upstream-Instance is left out")]
+    private static partial void LogInstanceDropped(ILogger logger, int length, int maxLength);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Upstream call failed ({Failure}): {Detail}")]
     private static partial void LogUpstreamFailed(ILogger logger, UpstreamFailure failure, string detail);

@@ -24,16 +24,22 @@ public sealed class UpstreamClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _requestUri;
     private readonly int _maxResponseBytes;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly TimeSpan _totalTimeout;
     private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _time;
 
-    public UpstreamClient(IOptions<UpstreamOptions> options, ResiliencePipelineProvider<string> pipelines)
+    public UpstreamClient(IOptions<UpstreamOptions> options, ResiliencePipelineProvider<string> pipelines, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(pipelines);
         var settings = options.Value;
         _requestUri = new Uri(settings.BaseUrl, UriKind.Absolute);
         _maxResponseBytes = settings.MaxResponseBytes;
+        _attemptTimeout = settings.AttemptTimeout;
+        _totalTimeout = settings.TotalTimeout;
         _pipeline = pipelines.GetPipeline(PipelineName);
+        _time = time;
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = settings.PooledConnectionLifetime,
@@ -60,11 +66,18 @@ public sealed class UpstreamClient : IDisposable
     private static TimeSpan AddressConnectTimeout(TimeSpan attemptTimeout) =>
         TimeSpan.FromTicks(Math.Min(attemptTimeout.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks));
 
+    /// <remarks>
+    /// Every detail names the failure and the configured URL, and nothing else: exception texts can quote the
+    /// upstream's bytes, resolved addresses and .NET types, so they go to the log only (<see cref="UpstreamException.Reason"/>).
+    /// </remarks>
     public async Task<UpstreamMessage> GetMessageAsync(CancellationToken cancellationToken)
     {
+        var call = new UpstreamCall(_time);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(UpstreamCall.Key, call);
         try
         {
-            return await _pipeline.ExecuteAsync(static (client, token) => client.FetchOnceAsync(token), this, cancellationToken);
+            return await _pipeline.ExecuteAsync(static (context, state) => state.Client.FetchOnceAsync(state.Call, context.CancellationToken), context, (Client: this, Call: call));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -72,7 +85,10 @@ public sealed class UpstreamClient : IDisposable
         }
         catch (TimeoutRejectedException e)
         {
-            throw new UpstreamException(UpstreamFailure.Timeout, $"{_requestUri} gave no answer within the time budget ({e.Timeout.TotalMilliseconds:0} ms).", e);
+            // Whichever timeout fired, the attempt's or the whole call's, the detail says both and what was tried.
+            throw new UpstreamException(UpstreamFailure.Timeout,
+                $"{_requestUri} did not answer in time: {call.Attempts} {(call.Attempts == 1 ? "attempt" : "attempts")} of at most {_attemptTimeout.TotalMilliseconds:0} ms each, "
+                + $"within a total budget of {_totalTimeout.TotalMilliseconds:0} ms.", e);
         }
         catch (BrokenCircuitException e)
         {
@@ -83,21 +99,30 @@ public sealed class UpstreamClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new UpstreamException(UpstreamFailure.Unreachable, $"{_requestUri} could not be reached: {e.Message}", e);
+            throw new UpstreamException(UpstreamFailure.Unreachable, $"{_requestUri} could not be reached.", e);
         }
         catch (TransientStatusException e)
         {
-            throw new UpstreamException(UpstreamFailure.ErrorStatus, $"{_requestUri} answered {e.StatusCode}, also when retried.", e);
+            var detail = call.RetryAfterPastBudget
+                ? $"{_requestUri} answered {e.StatusCode} and asked to be called again in {Math.Ceiling(e.RetryAfter.GetValueOrDefault().TotalSeconds):0} s, later than the time budget allows."
+                : $"{_requestUri} answered {e.StatusCode}{(call.Attempts > 1 ? ", also when retried" : "")}.";
+            // The caller is told when the upstream expects to be ready again.
+            throw new UpstreamException(UpstreamFailure.ErrorStatus, detail, e) { RetryAfter = e.RetryAfter };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    private async ValueTask<UpstreamMessage> FetchOnceAsync(CancellationToken cancellationToken)
+    private async ValueTask<UpstreamMessage> FetchOnceAsync(UpstreamCall call, CancellationToken cancellationToken)
     {
+        call.Attempts++;
         using var response = await _http.GetAsync(_requestUri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var status = (int)response.StatusCode;
         if (TransientStatusException.IsTransient(status))
         {
-            throw new TransientStatusException(status);
+            throw new TransientStatusException(status, RetryAfter(response));
         }
         if (!response.IsSuccessStatusCode)
         {
@@ -121,6 +146,14 @@ public sealed class UpstreamClient : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>How long the upstream asked us to wait (<c>Retry-After</c>, seconds or a date), when it said so validly.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => TimeSpan.FromTicks(Math.Max(0, (date - _time.GetUtcNow()).Ticks)),
+        _ => null,
+    };
 
     /// <summary>Reads the body into <paramref name="buffer"/>, failing as soon as it is longer than the limit.</summary>
     private async Task<int> ReadAtMostAsync(HttpContent content, byte[] buffer, CancellationToken cancellationToken)
@@ -148,7 +181,7 @@ public sealed class UpstreamClient : IDisposable
         }
         catch (JsonException e)
         {
-            throw new UpstreamException(UpstreamFailure.InvalidBody, $"{_requestUri} answered a body that is not JSON with a string \"message\": {e.Message}", e);
+            throw new UpstreamException(UpstreamFailure.InvalidBody, $"{_requestUri} answered a body that is not JSON with a string \"message\".", e);
         }
         return parsed?.Message
             ?? throw new UpstreamException(UpstreamFailure.InvalidBody, $"{_requestUri} answered JSON without a string \"message\".");

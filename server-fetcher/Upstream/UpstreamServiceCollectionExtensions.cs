@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.ServiceDefaults.Logging;
 using OpenTelemetry.Metrics;
@@ -20,6 +21,7 @@ public static class UpstreamServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddUpstreamClient(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<UpstreamOptions>()
             .Bind(configuration.GetSection(UpstreamOptions.SectionName))
             .ValidateOnStart();
@@ -41,9 +43,26 @@ public static class UpstreamServiceCollectionExtensions
             pipeline.AddTimeout(options.TotalTimeout);
             if (options.MaxRetryAttempts > 0)
             {
+                Func<RetryPredicateArguments<object>, ValueTask<bool>> isTransient = transient;
                 pipeline.AddRetry(new RetryStrategyOptions
                 {
-                    ShouldHandle = transient,
+                    // An upstream's Retry-After is honoured within the total budget: the retry waits as long as
+                    // it asks when that wait and one more attempt still fit, and otherwise does not retry at all
+                    // (sooner would ignore what it asked, later would break the budget); the 502 then passes its
+                    // Retry-After on to the caller.
+                    ShouldHandle = args =>
+                    {
+                        if (args.Outcome.Exception is TransientStatusException { RetryAfter: { } wait }
+                            && args.Context.Properties.TryGetValue(UpstreamCall.Key, out var call)
+                            && !call.CanWaitAndRetry(wait, options.AttemptTimeout, options.TotalTimeout))
+                        {
+                            call.RetryAfterPastBudget = true;
+                            return ValueTask.FromResult(false);
+                        }
+                        return isTransient(args);
+                    },
+                    DelayGenerator = static args => ValueTask.FromResult(
+                        args.Outcome.Exception is TransientStatusException { RetryAfter: { } wait } ? wait : (TimeSpan?)null),
                     MaxRetryAttempts = options.MaxRetryAttempts,
                     Delay = options.RetryBaseDelay,
                     BackoffType = DelayBackoffType.Exponential,

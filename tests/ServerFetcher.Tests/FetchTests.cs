@@ -230,6 +230,85 @@ public sealed class FetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_gateway_timeout_detail_states_the_whole_budget_and_the_attempts_made_when_the_retries_run_out()
+    {
+        _upstream.Behave(StubUpstream.Stall(TimeSpan.FromSeconds(30)));
+        await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:TotalTimeout"] = "00:00:05" });
+        using var client = fetcher.CreateClient();
+
+        using var response = await client.GetAsync("/", Ct);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
+        Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+        Assert.Equal($"{_upstream.BaseAddress} did not answer in time: {FetcherApp.MaxRetryAttempts + 1} attempts of at most {FetcherApp.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of 5000 ms.",
+            problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_gateway_timeout_detail_states_the_whole_budget_and_the_attempts_made_when_the_budget_runs_out()
+    {
+        _upstream.Behave(StubUpstream.Stall(TimeSpan.FromSeconds(30)));
+        await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:MaxRetryAttempts"] = "10" });
+        using var client = fetcher.CreateClient();
+
+        using var response = await client.GetAsync("/", Ct);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
+        var detail = problem.GetProperty("detail").GetString()!;
+        var stated = System.Text.RegularExpressions.Regex.Match(detail,
+            $@"^{System.Text.RegularExpressions.Regex.Escape(_upstream.BaseAddress.ToString())} did not answer in time: (\d+) attempts of at most {FetcherApp.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {FetcherApp.TotalTimeout.TotalMilliseconds:0} ms\.$");
+        Assert.True(stated.Success, detail);
+        // The budget ran out with retries left (10 allowed); an attempt that timed out before the stub saw it
+        // (on a busy machine) still counts as one made.
+        var attempts = int.Parse(stated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(attempts, Math.Max(2, _upstream.Requests), 10);
+    }
+
+    private static RequestDelegate Unavailable(string retryAfter) => context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = retryAfter;
+        return Task.CompletedTask;
+    };
+
+    [Fact]
+    public async Task A_503_whose_retry_after_fits_the_budget_is_retried_after_the_wait_it_asks_for()
+    {
+        _upstream.Behave(1, Unavailable("1"), StubUpstream.Answer(DemoContract.Server.Body));
+        await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:TotalTimeout"] = "00:00:05" });
+        using var client = fetcher.CreateClient();
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.GetAsync("/", Ct);
+        var elapsed = stopwatch.Elapsed;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, _upstream.Requests);
+        // The retry's own backoff is 20 ms here: only the upstream's Retry-After explains a second's wait.
+        Assert.True(elapsed >= TimeSpan.FromSeconds(1), $"retried after {elapsed}, before the second the upstream asked for");
+    }
+
+    [Theory]
+    [InlineData("30", 30)]
+    [InlineData("date", 60)]
+    public async Task A_503_whose_retry_after_is_past_the_budget_is_not_retried_and_the_caller_is_told_when_to_come_back(string retryAfter, int seconds)
+    {
+        var value = retryAfter == "date" ? DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R", System.Globalization.CultureInfo.InvariantCulture) : retryAfter;
+        _upstream.Behave(Unavailable(value));
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await _client.GetAsync("/", Ct);
+        var elapsed = stopwatch.Elapsed;
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
+        Assert.Equal(1, _upstream.Requests);
+        Assert.True(elapsed < FetcherApp.TotalTimeout, $"took {elapsed}");
+        var passedOn = Assert.IsType<TimeSpan>(response.Headers.RetryAfter?.Delta);
+        Assert.InRange(passedOn.TotalSeconds, seconds - 5, seconds + 1);
+        Assert.Contains("asked to be called again", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_fetcher_keeps_serving_after_upstream_failures()
     {
         _upstream.Behave(StubUpstream.Answer("not json", contentType: "text/plain"));

@@ -101,6 +101,114 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         Assert.Contains("content-type", response.Headers.GetValues("Access-Control-Allow-Headers"));
     }
 
+    [Theory]
+    [InlineData("a CORS preflight", HttpStatusCode.NoContent)]
+    [InlineData("an unknown path", HttpStatusCode.NotFound)]
+    [InlineData("a method the path does not take", HttpStatusCode.MethodNotAllowed)]
+    public async Task Responses_that_no_endpoint_made_name_the_instance_too(string what, HttpStatusCode status)
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        using var request = what switch
+        {
+            "a CORS preflight" => new HttpRequestMessage(HttpMethod.Options, "/")
+            {
+                Headers = { { "Origin", "http://example.test" }, { "Access-Control-Request-Method", "GET" } },
+            },
+            "an unknown path" => new HttpRequestMessage(HttpMethod.Get, "/missing"),
+            _ => new HttpRequestMessage(HttpMethod.Delete, "/healthz"),
+        };
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(InstanceName.FromEnvironment().Value, Assert.Single(response.Headers.GetValues(DemoContract.Headers.Instance)));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    [InlineData("/openapi/v1.json")]
+    public async Task Head_answers_wherever_get_does_with_its_status_and_headers_and_no_body(string path)
+    {
+        // On Kestrel, which is what leaves the body out of a HEAD answer, and read off the wire: a client that
+        // knows it sent HEAD would never look for a body.
+        await using var app = CreateApp();
+        app.UseKestrel(0);
+        using var client = app.CreateClient();
+
+        var get = await RawExchangeAsync(client.BaseAddress!, "GET", path);
+        var head = await RawExchangeAsync(client.BaseAddress!, "HEAD", path);
+
+        Assert.Equal(get.Status, head.Status);
+        Assert.NotEqual(405, head.Status);
+        Assert.Equal(get.Header("Content-Type"), head.Header("Content-Type"));
+        Assert.True(head.Header(DemoContract.Headers.Instance) == InstanceName.FromEnvironment().Value,
+            $"HEAD {path} answered {head.Status} with {string.Join(" | ", head.HeaderLines)}; GET with {string.Join(" | ", get.HeaderLines)}");
+        Assert.NotEmpty(get.Body);
+        Assert.Empty(head.Body);
+    }
+
+    [Fact]
+    public async Task Methods_not_allowed_list_head_beside_get()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.DeleteAsync("/healthz", Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_does_not_echo_the_callers_host()
+    {
+        await using var app = CreateApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Host = "evil.example:666";
+
+        using var response = await client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("evil.example", text, StringComparison.OrdinalIgnoreCase);
+        using var document = JsonDocument.Parse(text);
+        Assert.False(document.RootElement.TryGetProperty("servers", out var servers) && servers.GetArrayLength() > 0,
+            $"servers is {servers}: without one, a client takes the URLs relative to where it fetched the document");
+        // Still a whole document, not an empty answer.
+        Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/healthz", out _));
+    }
+
+    /// <summary>What a server sent back to one request on a connection of its own, read to its end.</summary>
+    private sealed record RawResponse(int Status, IReadOnlyList<string> HeaderLines, byte[] Body)
+    {
+        public string? Header(string name) => HeaderLines
+            .Where(line => line.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            .Select(line => line[(name.Length + 1)..].Trim())
+            .SingleOrDefault();
+    }
+
+    private static async Task<RawResponse> RawExchangeAsync(Uri server, string method, string path)
+    {
+        // Kestrel on port 0 listens on IPv4 loopback only; "localhost" could lead to whatever another process has
+        // on the same port number on ::1.
+        var address = IPAddress.TryParse(server.Host, out var literal) ? literal : IPAddress.Loopback;
+        using var tcp = new System.Net.Sockets.TcpClient(address.AddressFamily);
+        await tcp.ConnectAsync(address, server.Port, Ct);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\n\r\n"), Ct);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received, Ct);
+        var bytes = received.ToArray();
+        var headEnd = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        Assert.True(headEnd >= 0, $"no whole response head in {bytes.Length} bytes");
+        var lines = System.Text.Encoding.ASCII.GetString(bytes, 0, headEnd).Split("\r\n");
+        return new RawResponse(int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), lines[1..], bytes[(headEnd + 4)..]);
+    }
+
     [Fact]
     public async Task Every_request_is_logged_once_with_method_path_status_and_duration()
     {
