@@ -78,7 +78,7 @@ internal sealed class LocalCommand : AsyncCommand<LocalSettings>
         {
             using var response = await http.GetAsync(url, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var instances = string.Join(", ", new[] { DemoContract.Headers.Instance, DemoContract.Headers.UpstreamInstance }
+            var instances = string.Join(", ", new[] { DemoContract.Headers.Instance, DemoContract.Headers.UpstreamInstance, DemoContract.Headers.UpstreamAddress }
                 .Where(response.Headers.Contains)
                 .Select(header => $"{header}: {string.Join(",", response.Headers.GetValues(header))}"));
             var ok = response.StatusCode == System.Net.HttpStatusCode.OK && body == expected;

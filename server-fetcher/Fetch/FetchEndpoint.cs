@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
 using MinikubeDemo.ServiceDefaults.Logging;
@@ -15,7 +16,22 @@ public static partial class FetchEndpoint
             .WithName("GetFetchedMessage")
             .WithSummary("Fetches the server's message through its Service and answers \"Fetched: \" + it.")
             .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses?["200"] is not OpenApiResponse ok)
+                {
+                    throw new InvalidOperationException("GET / documents no 200 answer.");
+                }
+                ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                ok.Headers[DemoContract.Headers.UpstreamInstance] = StringHeader("The server pod that answered (its X-Instance).");
+                ok.Headers[DemoContract.Headers.UpstreamAddress] = StringHeader(
+                    "The address and port the fetcher connected to for the call that answered: in a cluster the Service's ClusterIP, behind a headless Service or on a Docker network the replica itself.");
+                return Task.CompletedTask;
+            });
+
+    private static OpenApiHeader StringHeader(string description) =>
+        new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> HandleAsync(
         UpstreamClient upstream, HttpResponse response, ILogger<UpstreamClient> logger, CancellationToken cancellationToken)
@@ -34,6 +50,11 @@ public static partial class FetchEndpoint
                 {
                     LogInstanceDropped(logger, instance.Length, MaxInstanceLength);
                 }
+            }
+            if (fetched.Address is { } address)
+            {
+                // Which address the Service name led to: the ClusterIP in a cluster (Figure 2 of the chapter).
+                response.Headers[DemoContract.Headers.UpstreamAddress] = address;
             }
             return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + fetched.Message));
         }

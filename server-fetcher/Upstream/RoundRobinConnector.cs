@@ -43,7 +43,7 @@ internal sealed class RoundRobinConnector(TimeSpan addressTimeout, Func<string, 
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), attempt.Token);
-                return new NetworkStream(socket, ownsSocket: true);
+                return new AddressReportingStream(socket);
             }
             catch (Exception e) when (!last && !cancellationToken.IsCancellationRequested && e is SocketException or OperationCanceledException)
             {

@@ -118,6 +118,8 @@ public sealed class UpstreamClient : IDisposable
     private async ValueTask<UpstreamMessage> FetchOnceAsync(UpstreamCall call, CancellationToken cancellationToken)
     {
         call.Attempts++;
+        call.Address = null;
+        AddressReportingStream.ReportTo(call);
         using var response = await _http.GetAsync(_requestUri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var status = (int)response.StatusCode;
         if (TransientStatusException.IsTransient(status))
@@ -139,7 +141,7 @@ public sealed class UpstreamClient : IDisposable
             var length = await ReadAtMostAsync(response.Content, buffer, cancellationToken);
             var message = Parse(buffer.AsSpan(0, length));
             var instance = response.Headers.NonValidated.TryGetValues(DemoContract.Headers.Instance, out var values) ? values.ToString() : null;
-            return new UpstreamMessage(message, instance);
+            return new UpstreamMessage(message, instance, call.Address);
         }
         finally
         {

@@ -7,30 +7,27 @@ namespace MinikubeDemo.ServiceDefaults.Hosting;
 /// thousands of connections close on a quiet service the memory they held stays committed, and charged to the
 /// pod's limit, until traffic comes back; GCConserveMemory and GCHighMemPercent do not change that, since they act
 /// only when a GC runs (measured: bench/TUNING.md). So every few seconds: if no GC ran since the last look (the
-/// service is quiet) and more is committed than after the last trim, by a margin, one aggressive collection
-/// compacts the heap and decommits what is free. Under load GCs run all the time, so this never adds a pause there.
+/// service is quiet) and more is held than when it was last idle, by a margin, one aggressive collection compacts
+/// the heap and decommits what is free. Under load GCs run all the time, so this never adds a pause there.
 /// </summary>
 internal sealed class IdleMemoryTrim(TimeProvider time) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private const long Margin = 16L * 1024 * 1024;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
+        var policy = new TrimPolicy(Held());
         var collections = GC.CollectionCount(0);
-        var floor = Held();
         while (await NextTickAsync(timer, stoppingToken))
         {
             var held = Held();
-            if (GC.CollectionCount(0) == collections && held > floor + Margin)
+            if (policy.ShouldTrim(quiet: GC.CollectionCount(0) == collections, held))
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                // What is still held now is live: the next trim waits for that much more again.
-                held = Held();
-                floor = held;
+                held = policy.Trimmed(held, Held());
             }
-            floor = Math.Min(floor, held);
+            policy.Saw(held);
             collections = GC.CollectionCount(0);
         }
     }

@@ -5,7 +5,7 @@ using MinikubeDemo.Contract;
 namespace MinikubeDemo.Containers.Tests;
 
 /// <summary>One <c>GET /</c> to the fetcher: when it finished, how long it took, and its status and upstream, or why it failed.</summary>
-internal sealed record FetchOutcome(TimeSpan FinishedAt, TimeSpan Duration, int? Status, string? UpstreamInstance, string? Error)
+internal sealed record FetchOutcome(TimeSpan FinishedAt, TimeSpan Duration, int? Status, string? UpstreamInstance, string? Error, string? UpstreamAddress = null)
 {
     public bool Succeeded => Status == 200;
 
@@ -89,8 +89,9 @@ internal sealed class RequestLoad : IAsyncDisposable
         {
             using var response = await _client.GetAsync(new Uri("/", UriKind.Relative), CancellationToken.None);
             await response.Content.LoadIntoBufferAsync(CancellationToken.None);
-            var upstream = response.Headers.TryGetValues(DemoContract.Headers.UpstreamInstance, out var values) ? values.First() : null;
-            return new FetchOutcome(_clock.Elapsed, _clock.Elapsed - startedAt, (int)response.StatusCode, upstream, null);
+            string? Header(string name) => response.Headers.TryGetValues(name, out var values) ? values.First() : null;
+            return new FetchOutcome(_clock.Elapsed, _clock.Elapsed - startedAt, (int)response.StatusCode,
+                Header(DemoContract.Headers.UpstreamInstance), null, Header(DemoContract.Headers.UpstreamAddress));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -63,6 +63,27 @@ public sealed class ServiceDiscoveryTests(ReplicatedTopologyFixture fixture) : I
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_fetcher_names_the_address_it_connected_to_which_is_the_replica_that_answered()
+    {
+        await DemoImages.RequireAsync();
+        using var client = fixture.Topology.CreateFetcherClient();
+        // On a Docker network the name resolves to the replicas themselves (in a cluster: to the Service's ClusterIP).
+        var addressOf = fixture.Topology.Servers.ToDictionary(server => server.PodName, server => $"{server.Container.IpAddress}:{DemoContract.Port}");
+
+        await using var load = RequestLoad.Start(client, concurrency: 8, maxRequests: 200, maxDuration: TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var outcomes = await load.RunToEndAsync();
+
+        Report.Line($"replicas: {string.Join(", ", addressOf.Select(pair => $"{pair.Key} at {pair.Value}"))}; "
+            + $"answers by address: {string.Join(", ", outcomes.CountBy(outcome => outcome.UpstreamAddress ?? "(none)").Select(pair => $"{pair.Key} {pair.Value}"))}");
+        Assert.All(outcomes, outcome =>
+        {
+            Assert.True(outcome.Succeeded, $"request failed: {outcome}");
+            Assert.Equal(addressOf[outcome.UpstreamInstance!], outcome.UpstreamAddress);
+        });
+        Assert.Equal(addressOf.Values.Order(), outcomes.Select(outcome => outcome.UpstreamAddress).Distinct().Order());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Every_container_runs_non_root_on_a_read_only_root_file_system()
     {
         await DemoImages.RequireAsync();

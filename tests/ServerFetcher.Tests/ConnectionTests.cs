@@ -38,6 +38,37 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task Each_request_reports_the_address_of_the_connection_it_was_sent_on()
+    {
+        await using var first = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));
+        await using var second = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.2"), first.BaseAddress.Port);
+        var connector = new RoundRobinConnector(AddressTimeout, (_, _) => Task.FromResult(new[] { IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2") }));
+        using var fresh = ClientOver(connector, pooledConnectionLifetime: TimeSpan.Zero);
+        using var pooled = ClientOver(connector, pooledConnectionLifetime: Timeout.InfiniteTimeSpan);
+        var uri = new Uri($"http://replicas.test:{first.BaseAddress.Port}/");
+
+        async Task<string?> SendAsync(HttpClient client)
+        {
+            var call = new UpstreamCall(TimeProvider.System);
+            AddressReportingStream.ReportTo(call);
+            (await client.GetAsync(uri, Ct)).EnsureSuccessStatusCode().Dispose();
+            return call.Address;
+        }
+
+        // A new connection per request: the addresses take turns.
+        var port = first.BaseAddress.Port;
+        string?[] turns = [await SendAsync(fresh), await SendAsync(fresh), await SendAsync(fresh), await SendAsync(fresh)];
+        Assert.Equal(2, turns.Distinct().Count());
+        Assert.All(turns, address => Assert.Contains(address, new[] { $"127.0.0.1:{port}", $"127.0.0.2:{port}" }));
+        Assert.NotEqual(turns[0], turns[1]);
+
+        // One pooled connection: the handler does not connect again, and each request still reports it.
+        string?[] reused = [await SendAsync(pooled), await SendAsync(pooled), await SendAsync(pooled)];
+        Assert.NotNull(reused[0]);
+        Assert.All(reused, address => Assert.Equal(reused[0], address));
+    }
+
+    [Fact]
     public async Task An_address_that_refuses_is_skipped_for_the_next_one()
     {
         await using var alive = await StubUpstream.StartAsync(IPAddress.Parse("127.0.0.1"));

@@ -39,7 +39,7 @@ public sealed class FetchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fetches_the_servers_message_and_says_which_instance_answered()
+    public async Task Fetches_the_servers_message_and_says_which_instance_and_address_answered()
     {
         _upstream.Behave(StubUpstream.Answer(DemoContract.Server.Body, instance: "minikube-demo-server-deployment-a"));
 
@@ -49,6 +49,7 @@ public sealed class FetchTests : IAsyncLifetime
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("minikube-demo-server-deployment-a", Assert.Single(response.Headers.GetValues(DemoContract.Headers.UpstreamInstance)));
+        Assert.Equal($"127.0.0.1:{_upstream.BaseAddress.Port}", Assert.Single(response.Headers.GetValues(DemoContract.Headers.UpstreamAddress)));
         Assert.Single(response.Headers.GetValues(DemoContract.Headers.Instance));
     }
 
@@ -84,6 +85,8 @@ public sealed class FetchTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(DemoContract.Fetcher.Body, await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+        // The attempt that answered says where it went, whether it reused a connection or opened a new one.
+        Assert.Equal($"127.0.0.1:{_upstream.BaseAddress.Port}", Assert.Single(response.Headers.GetValues(DemoContract.Headers.UpstreamAddress)));
     }
 
     [Fact]
@@ -96,6 +99,8 @@ public sealed class FetchTests : IAsyncLifetime
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
         Assert.Contains("503", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
+        // Only an answer names the address it came from.
+        Assert.False(response.Headers.Contains(DemoContract.Headers.UpstreamAddress));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
 
@@ -14,6 +15,12 @@ public sealed class OpenApiTests
 
         Assert.Equal("#/components/schemas/MessageResponse", responses.GetProperty("200").GetProperty("content")
             .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var headers = responses.GetProperty("200").GetProperty("headers");
+        foreach (var header in new[] { DemoContract.Headers.UpstreamInstance, DemoContract.Headers.UpstreamAddress })
+        {
+            Assert.Equal("string", headers.GetProperty(header).GetProperty("schema").GetProperty("type").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(headers.GetProperty(header).GetProperty("description").GetString()), $"{header} has a description");
+        }
         foreach (var status in new[] { "502", "504" })
         {
             Assert.True(responses.GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _),

@@ -136,7 +136,10 @@ public sealed class ClusterToolProcessTests
             var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
             var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            return (process.ExitCode, await output + await error);
+            var all = await output + await error;
+            // `dotnet test --output detailed` shows what the tool printed against the fake cluster.
+            TestContext.Current.TestOutputHelper?.WriteLine(all);
+            return (process.ExitCode, all);
         }
         finally
         {

@@ -43,6 +43,7 @@ public sealed class WatchSessionTests
         await watching;
 
         var lines = console.Lines.Select(line => line.TrimEnd()).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, lines));
         var endpointLines = lines.Where(line => line.Contains($"endpoints {DemoContract.Server.Service}", StringComparison.Ordinal)).Select(line => line[line.IndexOf("endpoints", StringComparison.Ordinal)..]).ToList();
         Assert.Equal([Endpoints(0, 1), Endpoints(0, 1, 2), Endpoints(0)], endpointLines);
         Assert.Contains(lines, line => line.Contains($"{api.ProxiedRequests} requests, {api.ProxiedRequests} answered, 0 failed", StringComparison.Ordinal));
