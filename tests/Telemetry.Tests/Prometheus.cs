@@ -7,8 +7,8 @@ namespace MinikubeDemo.Telemetry.Tests;
 
 /// <summary>
 /// A real Prometheus (Debian's package, 2.53 or later) on a loopback port, with its own configuration and data in a
-/// temporary folder: it scrapes the given targets every second and accepts OTLP metrics at
-/// <see cref="OtlpEndpoint"/>.
+/// temporary folder: it scrapes the given targets every second. (Debian builds it without its OTLP receiver, so the
+/// OTLP test pushes to a receiver of its own.)
 /// </summary>
 public sealed class Prometheus : IDisposable
 {
@@ -24,9 +24,6 @@ public sealed class Prometheus : IDisposable
         _folder = folder;
         _http = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
-
-    /// <summary>Where services push OTLP metrics (the base of OTEL_EXPORTER_OTLP_ENDPOINT), on the given port.</summary>
-    public static Uri OtlpEndpoint(int port) => new($"http://127.0.0.1:{port}/api/v1/otlp");
 
     /// <summary>The path of a Prometheus tool (<c>prometheus</c>, <c>promtool</c>); skips (fails in CI) where it is missing.</summary>
     public static string Tool(string name)
@@ -65,7 +62,6 @@ public sealed class Prometheus : IDisposable
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}",
             $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-            "--enable-feature=otlp-write-receiver",
         ]);
         try
         {
