@@ -88,7 +88,8 @@ internal static class EndpointCheck
     internal static string Count(int count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
-    private static string FormatEndpoint(string address, int port) =>
+    /// <summary>address:port as a socket's endpoint prints it, an IPv6 address in brackets.</summary>
+    public static string FormatEndpoint(string address, int port) =>
         IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
             ? string.Create(CultureInfo.InvariantCulture, $"[{address}]:{port}")
             : string.Create(CultureInfo.InvariantCulture, $"{address}:{port}");

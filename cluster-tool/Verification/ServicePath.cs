@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s.Models;
 
 namespace MinikubeDemo.ClusterTool.Verification;
@@ -23,7 +22,9 @@ internal sealed record ServicePath(string UpstreamUrl, string Namespace, V1Servi
     /// <summary>What an address the fetcher connected to is: the Service's ClusterIP, one pod's own address, or neither.</summary>
     public string Describe(string address)
     {
-        if (ClusterIp is { } ip && Port is { } port && address == string.Create(CultureInfo.InvariantCulture, $"{ip}:{port.Port}"))
+        // Every family's ClusterIP of a dual-stack Service, formatted as the fetcher's socket prints its peer.
+        var clusterIps = Service.Spec?.ClusterIPs is { Count: > 0 } all ? all : ClusterIp is { } one ? [one] : [];
+        if (Port is { } port && clusterIps.Any(ip => ip != "None" && address == EndpointCheck.FormatEndpoint(ip, port.Port)))
         {
             return "the Service's ClusterIP: kube-proxy picks a pod per connection";
         }

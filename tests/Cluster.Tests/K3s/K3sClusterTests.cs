@@ -51,7 +51,7 @@ public sealed class K3sClusterTests(K3sDemoCluster cluster) : IClassFixture<K3sD
         Assert.StartsWith($"{DemoContract.Server.Deployment}-", reply.UpstreamInstance, StringComparison.Ordinal);
         // Figure 2: the name led to the Service's ClusterIP, and kube-proxy took it from there.
         var service = await cluster.Client.CoreV1.ReadNamespacedServiceAsync(DemoContract.Server.Service, K3sDemoCluster.Namespace, cancellationToken: Cancellation);
-        Assert.Equal($"{service.Spec.ClusterIP}:{DemoContract.Port}", reply.UpstreamAddress);
+        Assert.Contains(reply.UpstreamAddress, service.Spec.ClusterIPs.Select(ip => EndpointCheck.FormatEndpoint(ip, DemoContract.Port)));
     }
 
     [Fact]
