@@ -37,9 +37,9 @@ command -v npm >/dev/null || missing+=(npm)
 command -v go >/dev/null || missing+=(golang-go)
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing ${missing[*]}"
-  # Another apt run may hold the lock (in CI, the base-image build in the background): wait for it.
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The repository's installs share one lock (.ci/install.sh): bookworm's apt fails at once on a second update.
+  flock /var/lock/minikube-demo-apt.lock sh -c 'apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" >/dev/null' apt "${missing[@]}"
 fi
 
 baseline="$bench_dir/baseline"

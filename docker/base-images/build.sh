@@ -36,8 +36,9 @@ build_rootfs_image() {
   if ! needs_build "$ROOTFS_IMAGE"; then return; fi
   if [ ! -x "$ROOTFS_DIR/usr/bin/apt-get" ]; then
     if ! command -v debootstrap >/dev/null 2>&1; then
-      apt-get -o DPkg::Lock::Timeout=300 update -q
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends debootstrap
+      # The repository's installs share one lock (.ci/install.sh): bookworm's apt fails at once on a second update.
+      flock /var/lock/minikube-demo-apt.lock sh -c 'apt-get -o DPkg::Lock::Timeout=300 update -q &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends debootstrap' 
     fi
     log "debootstrap bookworm into $ROOTFS_DIR"
     rm -rf "$ROOTFS_DIR" "$ROOTFS_DIR.partial"

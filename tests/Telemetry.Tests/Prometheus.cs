@@ -12,7 +12,7 @@ namespace MinikubeDemo.Telemetry.Tests;
 /// </summary>
 public sealed class Prometheus : IDisposable
 {
-    private const string InstallHint = "apt-get install -t trixie --no-install-recommends prometheus (.ci/install-prometheus.sh)";
+    private const string InstallHint = "apt-get install -t trixie --no-install-recommends prometheus (.ci/install.sh)";
 
     private readonly ServiceProcess _process;
     private readonly DirectoryInfo _folder;
