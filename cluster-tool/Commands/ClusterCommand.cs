@@ -4,24 +4,26 @@ using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 
-/// <summary>Connects to the cluster and runs the command; <see cref="CommandOutcome"/> turns its failures into a message and an exit code.</summary>
+/// <summary>A command on the cluster of the current kubeconfig context: connects, says which cluster it is, and runs.</summary>
 internal abstract class ClusterCommand<TSettings> : AsyncCommand<TSettings>
     where TSettings : ClusterSettings
 {
-    public sealed override Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken) =>
-        CommandOutcome.RunAsync(AnsiConsole.Console, async () =>
-        {
-            using var session = await ConnectAsync(settings.Namespace, cancellationToken);
-            await RunAsync(session, new DemoCluster(session), settings, cancellationToken);
-        }, cancellationToken);
-
-    /// <summary>Connects to the current context's cluster and says which one it is.</summary>
-    public static async Task<ClusterSession> ConnectAsync(string? @namespace, CancellationToken cancellationToken)
+    public sealed override Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var session = await ClusterSession.ConnectAsync(@namespace, cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"[grey]Cluster: {session.Description}, namespace {session.Namespace}[/]");
-        return session;
+        var host = (ToolHost)context.Data!;
+        return CommandOutcome.RunAsync(host.Console, async () =>
+        {
+            using var connection = await ConnectAsync(host, settings.Namespace, cancellationToken);
+            await RunAsync(host, connection, new DemoCluster(connection), settings, cancellationToken);
+        }, cancellationToken);
     }
 
-    protected abstract Task RunAsync(ClusterSession session, DemoCluster cluster, TSettings settings, CancellationToken cancellationToken);
+    public static async Task<ClusterConnection> ConnectAsync(ToolHost host, string? @namespace, CancellationToken cancellationToken)
+    {
+        var connection = await ClusterConnection.ConnectAsync(host.KubeconfigFiles, @namespace, cancellationToken);
+        host.Console.MarkupLineInterpolated($"[grey]Cluster: {connection.Description}, namespace {connection.Namespace}[/]");
+        return connection;
+    }
+
+    protected abstract Task RunAsync(ToolHost host, ClusterConnection connection, DemoCluster cluster, TSettings settings, CancellationToken cancellationToken);
 }

@@ -10,9 +10,6 @@ internal static class CommandOutcome
 
     public const int Failed = 1;
 
-    /// <summary>A cluster answers but refuses the kubeconfig's credentials: not the same as no cluster at all.</summary>
-    public const int CredentialsRefused = 3;
-
     /// <summary>What shells report for a program stopped by Ctrl+C (128 + SIGINT).</summary>
     public const int Cancelled = 130;
 

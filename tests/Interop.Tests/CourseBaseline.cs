@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CliWrap;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Interop.Tests;
@@ -15,10 +15,6 @@ internal static class CourseBaseline
             Prerequisite.Missing($"Deno is not installed at {deno}: run `npm ci --prefix bench/baseline` (bench/run.sh does)");
         }
         var port = ServiceProcess.FreePort();
-        var start = new ProcessStartInfo(deno, ["run", "--allow-env", "--allow-net", "app-run.js"])
-        {
-            WorkingDirectory = Path.Combine(baseline, app),
-        };
         var settings = new Dictionary<string, string>(environment)
         {
             ["HOST"] = "127.0.0.1",
@@ -26,6 +22,8 @@ internal static class CourseBaseline
             ["DENO_NO_UPDATE_CHECK"] = "1",
             ["NO_COLOR"] = "1",
         };
-        return await ServiceProcess.StartAsync(start, port, settings, cancellationToken);
+        var start = Cli.Wrap(deno).WithArguments(["run", "--allow-env", "--allow-net", "app-run.js"]).WithWorkingDirectory(Path.Combine(baseline, app))
+            .WithEnvironmentVariables(settings.ToDictionary(pair => pair.Key, pair => (string?)pair.Value));
+        return await ServiceProcess.StartAsync(start, port, cancellationToken);
     }
 }

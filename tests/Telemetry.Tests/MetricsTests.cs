@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
+using CliWrap.Buffered;
+using CliWrap;
 using MinikubeDemo.Contract;
 using MinikubeDemo.TestSupport;
 
@@ -39,7 +40,7 @@ public sealed class MetricsTests
         await prometheus.EventuallyAtLeastAsync("""sum(dotnet_gc_heap_total_allocated_bytes_total{job="fetcher"})""", 1, Ct);
 
         // With the server gone, each call is retried: the retries are counted, and so are the failed attempts.
-        services.Server.Process.Kill();
+        services.Server.Kill();
         using var client = new HttpClient { BaseAddress = services.Fetcher.BaseAddress };
         (await client.GetAsync("/", Ct)).Dispose();
         await prometheus.EventuallyAtLeastAsync(
@@ -91,20 +92,10 @@ public sealed class MetricsTests
         foreach (var service in new[] { services.Server, services.Fetcher })
         {
             var page = await http.GetStringAsync(new Uri(service.BaseAddress, "/metrics"), Ct);
-            var start = new ProcessStartInfo(promtool, ["check", "metrics"])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var check = Process.Start(start)!;
-            var output = check.StandardOutput.ReadToEndAsync(Ct);
-            var errors = check.StandardError.ReadToEndAsync(Ct);
-            await check.StandardInput.WriteAsync(page);
-            check.StandardInput.Close();
-            await check.WaitForExitAsync(Ct);
+            var check = await Cli.Wrap(promtool).WithArguments(["check", "metrics"]).WithStandardInputPipe(PipeSource.FromString(page))
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(Ct);
 
-            Assert.True(check.ExitCode == 0, $"promtool check metrics exited {check.ExitCode} for {service.BaseAddress}: {await output}{await errors}");
+            Assert.True(check.ExitCode == 0, $"promtool check metrics exited {check.ExitCode} for {service.BaseAddress}: {check.StandardOutput}{check.StandardError}");
             Assert.Contains("http_server_request_duration_seconds_bucket", page, StringComparison.Ordinal);
         }
     }

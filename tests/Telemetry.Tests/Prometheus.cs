@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CliWrap;
 using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Telemetry.Tests;
@@ -57,7 +57,7 @@ public sealed class Prometheus : IDisposable
             scrape_configs:
             {jobs}
             """, cancellationToken);
-        var start = new ProcessStartInfo(binary,
+        var start = Cli.Wrap(binary).WithArguments(
         [
             $"--config.file={config}",
             $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}",
@@ -65,7 +65,7 @@ public sealed class Prometheus : IDisposable
         ]);
         try
         {
-            return new Prometheus(await ServiceProcess.StartAsync(start, port, new Dictionary<string, string>(), cancellationToken), folder);
+            return new Prometheus(await ServiceProcess.StartAsync(start, port, cancellationToken), folder);
         }
         catch
         {

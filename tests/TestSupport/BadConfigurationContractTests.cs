@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using MinikubeDemo.ClusterTool.Processes;
 
 namespace MinikubeDemo.TestSupport;
 

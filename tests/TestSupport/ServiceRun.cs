@@ -1,4 +1,5 @@
-using MinikubeDemo.ClusterTool.Processes;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace MinikubeDemo.TestSupport;
 
@@ -31,9 +32,11 @@ public sealed record ServiceRun(int ExitCode, IReadOnlyList<string> Output, IRea
         limit.CancelAfter(ExitTimeout);
         try
         {
-            var result = await SystemProcessRunner.Instance.RunAsync(
-                new ProcessSpec("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), .. arguments]) { Environment = variables },
-                limit.Token);
+            var result = await Cli.Wrap("dotnet")
+                .WithArguments([Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), .. arguments])
+                .WithEnvironmentVariables(variables)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limit.Token);
             return new ServiceRun(result.ExitCode, Lines(result.StandardOutput), Lines(result.StandardError));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,40 +1,33 @@
 using k8s.Models;
-using MinikubeDemo.Cluster.Tests.Tool;
 using MinikubeDemo.ClusterTool.Cluster;
 
 namespace MinikubeDemo.Cluster.Tests.Steps;
 
-/// <summary>Which kind of cluster the current context is, from its kubeconfig and the nodes the (fake) API server lists.</summary>
+/// <summary>Which kind of cluster the current context is, from the context's name and the nodes the API lists.</summary>
 public sealed class ClusterIdentityTests
 {
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
     public static TheoryData<string, V1Node[], ClusterKind, string?> Clusters => new()
     {
         // minikube labels its nodes with the profile, whatever the context is named.
         { "minikube", [MinikubeNode("minikube", primary: true)], ClusterKind.Minikube, "minikube" },
         { "demo", [MinikubeNode("demo", primary: true), MinikubeNode("demo-m02", primary: false, profile: "demo")], ClusterKind.Minikube, "demo" },
-        { "kind-chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
-        { "admin@chapter", [FakeKubernetesApi.Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
-        { "k3d-demo", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], ClusterKind.K3d, "demo" },
+        { "kind-chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
+        { "admin@chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
+        { "k3d-demo", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], ClusterKind.K3d, "demo" },
         // A k3d context renamed or merged into another kubeconfig: its nodes still carry k3d's names.
-        { "lab", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1"), FakeKubernetesApi.Node("k3d-demo-agent-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3d, "demo" },
+        { "lab", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1"), Node("k3d-demo-agent-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3d, "demo" },
         // Rancher Desktop runs k3s too: it is told by its context, not taken for a bare k3s.
-        { "rancher-desktop", [FakeKubernetesApi.Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], ClusterKind.RancherDesktop, null },
-        { "default", [FakeKubernetesApi.Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], ClusterKind.K3s, null },
-        { "docker-desktop", [FakeKubernetesApi.Node("docker-desktop", "docker://28.4.0", "v1.34.1")], ClusterKind.DockerDesktop, null },
-        { "gke_project_zone_demo", [FakeKubernetesApi.Node("gke-demo-pool-1", "containerd://1.7.27", "v1.33.5-gke.100")], ClusterKind.Docker, null },
+        { "rancher-desktop", [Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], ClusterKind.RancherDesktop, null },
+        { "default", [Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], ClusterKind.K3s, null },
+        { "docker-desktop", [Node("docker-desktop", "docker://28.4.0", "v1.34.1")], ClusterKind.DockerDesktop, null },
+        { "gke_project_zone_demo", [Node("gke-demo-pool-1", "containerd://1.7.27", "v1.33.5-gke.100")], ClusterKind.Docker, null },
     };
 
     [Theory]
     [MemberData(nameof(Clusters))]
-    public async Task Tells_the_kind_and_name_from_the_context_and_the_nodes(string context, V1Node[] nodes, ClusterKind kind, string? name)
+    public void Tells_the_kind_and_name_from_the_context_and_the_nodes(string context, V1Node[] nodes, ClusterKind kind, string? name)
     {
-        await using var api = await FakeKubernetesApi.StartAsync();
-        api.Nodes = nodes;
-        using var session = await ClusterSession.ConnectAsync(api.ContextConfiguration(context), null, Cancellation);
-
-        var identity = ClusterIdentity.Detect(session.Context, [.. await new DemoCluster(session).ReadNodesAsync(Cancellation)]);
+        var identity = ClusterIdentity.Detect(context, nodes);
 
         Assert.Equal(kind, identity.Kind);
         Assert.Equal(name, identity.Name);
@@ -53,7 +46,7 @@ public sealed class ClusterIdentityTests
     [Fact]
     public void The_cluster_option_overrides_the_kind_but_not_the_names_read_from_the_cluster()
     {
-        var identity = ClusterIdentity.Detect("k3d-demo", [FakeKubernetesApi.Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3s);
+        var identity = ClusterIdentity.Detect("k3d-demo", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3s);
 
         Assert.Equal(ClusterKind.K3s, identity.Kind);
         Assert.True(ClusterIdentity.TryParse("rancher-desktop", out var parsed));
@@ -62,9 +55,16 @@ public sealed class ClusterIdentityTests
     }
 
     private static V1Node MinikubeNode(string name, bool primary, string runtime = "docker://28.4.0", string? profile = null) =>
-        FakeKubernetesApi.Node(name, runtime, "v1.34.0", new()
+        Node(name, runtime, "v1.34.0", new()
         {
             [ClusterIdentity.MinikubeProfileLabel] = profile ?? name,
             [ClusterIdentity.MinikubePrimaryLabel] = primary ? "true" : "false",
         });
+
+    private static V1Node Node(string name, string runtime, string kubelet, Dictionary<string, string>? labels = null, string? providerId = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = labels ?? [] },
+        Spec = new V1NodeSpec { ProviderID = providerId },
+        Status = new V1NodeStatus { NodeInfo = new V1NodeSystemInfo { ContainerRuntimeVersion = runtime, KubeletVersion = kubelet } },
+    };
 }

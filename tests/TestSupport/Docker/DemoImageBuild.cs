@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using MinikubeDemo.ClusterTool;
-using MinikubeDemo.ClusterTool.Images;
-using MinikubeDemo.ClusterTool.Processes;
-using Spectre.Console;
+using CliWrap;
+using CliWrap.Buffered;
+using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.TestSupport.Docker;
 
 /// <summary>
-/// Both images, built for the container and k3s tiers exactly as `dotnet cake --target=Images` builds them
-/// (<see cref="ImagesStep.DockerBuildAsync"/>: the docker CLI, one builder, one cache), on the engine
-/// Testcontainers uses. Built once per test process; a lock file keeps two test processes from compiling them at
-/// the same time, so the second one finds Docker's cache.
+/// Both images, built for the container and k3s tiers from the Dockerfiles as the README builds them (`docker build
+/// -f Dockerfile.server -t minikube-demo-server:1.0 .`, with the base-image arguments the environment sets: the same
+/// command `dotnet cake --target=Images --cluster=docker` runs, so its layers are in the cache), on the engine
+/// Testcontainers uses. Built once per test process; a lock file keeps two test processes from compiling them at the
+/// same time, so the second one finds Docker's cache.
 /// </summary>
 public static class DemoImageBuild
 {
@@ -43,6 +43,12 @@ public static class DemoImageBuild
         }
     }
 
+    /// <summary>The docker CLI, pointed at the engine Testcontainers resolved, run from the repository root.</summary>
+    public static Task<BufferedCommandResult> DockerAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        Cli.Wrap("docker").WithArguments(arguments).WithWorkingDirectory(RepositoryRoot.Path)
+            .WithEnvironmentVariables(DockerEngine.CliEnvironment).WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken);
+
     private static async Task<BuildOutcome> BuildOnceAsync()
     {
         if (!await DockerEngine.IsAvailableAsync())
@@ -50,26 +56,46 @@ public static class DemoImageBuild
             return new BuildOutcome(TimeSpan.Zero, "no Docker engine", null);
         }
 
-        using var log = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(log) });
-        console.Profile.Width = 1000;
-        var step = new ImagesStep(SystemProcessRunner.Instance, console, RepositoryRoot.Path, ImagesStep.BaseImagesFromEnvironment(), DockerEngine.CliEnvironment);
-        if (await step.WhyBaseImagesUnavailableAsync(CancellationToken.None) is { } why)
+        var baseImages = DemoContract.BaseImageArguments
+            .Select(name => (Name: name, Value: Environment.GetEnvironmentVariable(name)))
+            .Where(argument => !string.IsNullOrEmpty(argument.Value))
+            .ToList();
+        if (await WhyBaseImagesUnavailableAsync(baseImages) is { } why)
         {
             return new BuildOutcome(TimeSpan.Zero, why, null);
         }
 
         await using var held = await HoldLockAsync();
         var clock = Stopwatch.StartNew();
-        try
+        foreach (var app in DemoContract.Apps)
         {
-            await step.DockerBuildAsync(CancellationToken.None);
-            return new BuildOutcome(clock.Elapsed, null, null);
+            var build = await DockerAsync(["build", "-f", app.Dockerfile, "-t", app.Image, .. baseImages.SelectMany(argument => new[] { "--build-arg", $"{argument.Name}={argument.Value}" }), "."], CancellationToken.None);
+            if (build.ExitCode != 0)
+            {
+                return new BuildOutcome(clock.Elapsed, null, $"docker build -f {app.Dockerfile} failed with exit code {build.ExitCode}:{Environment.NewLine}{build.StandardOutput}{build.StandardError}");
+            }
         }
-        catch (ClusterToolException e)
+
+        return new BuildOutcome(clock.Elapsed, null, null);
+    }
+
+    /// <summary>Null when each base image the build needs is here or can be pulled, else why not.</summary>
+    private static async Task<string?> WhyBaseImagesUnavailableAsync(List<(string Name, string? Value)> baseImages)
+    {
+        var dockerfile = await File.ReadAllLinesAsync(Path.Combine(RepositoryRoot.Path, DemoContract.Apps[0].Dockerfile));
+        var images = DemoContract.BaseImageArguments.Select(name => baseImages.FirstOrDefault(argument => argument.Name == name).Value
+            ?? dockerfile.Single(line => line.StartsWith($"ARG {name}=", StringComparison.Ordinal))[$"ARG {name}=".Length..].Trim());
+        foreach (var image in images.Distinct())
         {
-            return new BuildOutcome(clock.Elapsed, null, $"{e.Message}{Environment.NewLine}{log}");
+            if ((await DockerAsync(["image", "inspect", "--format", "{{.Id}}", image], CancellationToken.None)).ExitCode != 0
+                && await DockerAsync(["pull", image], CancellationToken.None) is { ExitCode: not 0 } pull)
+            {
+                return $"base image {image} is not here and cannot be pulled ({pull.StandardError.Trim()}); where no registry is reachable, build stand-ins with " +
+                       "docker/base-images/build.sh and set SDK_IMAGE and RUNTIME_DEPS_IMAGE to the names it prints";
+            }
         }
+
+        return null;
     }
 
     private static async Task<FileStream> HoldLockAsync()

@@ -1,0 +1,124 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using k8s.KubeConfigModels;
+
+namespace MinikubeDemo.ClusterTool.Cluster;
+
+/// <summary>A client for the cluster of the current kubeconfig context, with every way of not reaching it explained.</summary>
+public sealed class ClusterConnection : IDisposable
+{
+    /// <summary>A cluster answers but refuses the kubeconfig's credentials: not the same as no cluster at all.</summary>
+    public const int CredentialsRefusedExitCode = 3;
+
+    private const string StartHint = "Start a cluster with `minikube start` (or point KUBECONFIG at one), then check it with `kubectl cluster-info`.";
+
+    private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
+
+    private ClusterConnection(Kubernetes client, string @namespace, string? context, string description, IReadOnlyList<string> kubeconfigFiles)
+    {
+        Client = client;
+        Namespace = @namespace;
+        Context = context;
+        Description = description;
+        KubeconfigFiles = kubeconfigFiles;
+    }
+
+    public Kubernetes Client { get; }
+
+    /// <summary>The demo's namespace: the one asked for, else the context's, else default, as kubectl picks it.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The kubeconfig context, when there is one (not in a pod); kubectl is pointed at the same.</summary>
+    public string? Context { get; }
+
+    /// <summary>Context and API server address, for messages.</summary>
+    public string Description { get; }
+
+    /// <summary>The kubeconfig files read, which kubectl is given too (KUBECONFIG), so that both see the same cluster.</summary>
+    public IReadOnlyList<string> KubeconfigFiles { get; }
+
+    /// <summary>
+    /// Connects with the context of <paramref name="kubeconfigFiles"/> (as KUBECONFIG lists them: the first file
+    /// that names a current context gives it, and the first entry of each name wins, as kubectl merges them), or
+    /// from inside a pod when there are none, and checks that the API server answers.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(IReadOnlyList<string> kubeconfigFiles, string? @namespace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kubeconfigFiles);
+        // kubectl skips listed files that do not exist; so does this.
+        var files = kubeconfigFiles.Where(File.Exists).ToList();
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = files.Count == 0 && KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : Merge(files) is { CurrentContext.Length: > 0 } merged
+                    ? KubernetesClientConfiguration.BuildConfigFromConfigObject(merged)
+                    // KubernetesClient would fall back to http://localhost:8080, which only ever says "connection refused".
+                    : throw new ClusterToolException($"No Kubernetes cluster: there is no kubeconfig context (KUBECONFIG or ~/.kube/config names none, and this is not a pod). {StartHint}");
+        }
+        catch (Exception e) when (e is KubeConfigException or ArgumentException or YamlDotNet.Core.YamlException)
+        {
+            throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
+        }
+
+        var description = config.CurrentContext is { Length: > 0 } named ? $"context {named} ({config.Host})" : config.Host;
+        var connection = new ClusterConnection(new Kubernetes(config), @namespace ?? config.Namespace ?? "default",
+            config.CurrentContext is { Length: > 0 } current ? current : null, description, files);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReachTimeout);
+            await connection.Client.Version.GetCodeAsync(timeout.Token);
+            return connection;
+        }
+        catch (Exception e) when (Explain(e, description, cancellationToken) is { } explained)
+        {
+            connection.Dispose();
+            throw explained;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static K8SConfiguration? Merge(List<string> files)
+    {
+        var configs = files.Select(file => KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file))).ToList();
+        if (configs.Count == 0)
+        {
+            return null;
+        }
+
+        // Certificate paths relative to a later file are resolved against the first one's folder; minikube, kind and
+        // k3d write absolute paths or embedded data.
+        var merged = configs[0];
+        merged.CurrentContext = configs.Select(config => config.CurrentContext).FirstOrDefault(context => !string.IsNullOrEmpty(context));
+        merged.Contexts = configs.SelectMany(config => config.Contexts ?? []).DistinctBy(context => context.Name).ToList();
+        merged.Clusters = configs.SelectMany(config => config.Clusters ?? []).DistinctBy(cluster => cluster.Name).ToList();
+        merged.Users = configs.SelectMany(config => config.Users ?? []).DistinctBy(user => user.Name).ToList();
+        return merged;
+    }
+
+    private static ClusterToolException? Explain(Exception failure, string description, CancellationToken cancellationToken) => failure switch
+    {
+        OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+            new ClusterToolException($"No Kubernetes cluster answers at {description} within {ReachTimeout.TotalSeconds:0} s. {StartHint}", failure),
+        HttpRequestException =>
+            new ClusterToolException($"No Kubernetes cluster answers at {description}: {failure.Message.TrimEnd('.')}. {StartHint}", failure),
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } refused =>
+            new ClusterToolException(
+                $"The cluster at {description} refused the kubeconfig's credentials ({(int)refused.Response.StatusCode}): refresh them (minikube: `minikube update-context`).",
+                failure)
+            {
+                ExitCode = CredentialsRefusedExitCode,
+            },
+        _ => null,
+    };
+
+    public void Dispose() => Client.Dispose();
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CliWrap;
+using MinikubeDemo.ClusterTool.Cluster;
+using MinikubeDemo.Contract;
+using Spectre.Console;
+
+namespace MinikubeDemo.ClusterTool.Steps;
+
+/// <summary>
+/// The demo without a cluster: publishes both services, runs them as processes (the fetcher pointed at the server),
+/// calls both, shows what they answered and which instance did, and stops them as Ctrl+C does.
+/// </summary>
+public sealed class LocalRun(ToolHost host)
+{
+    private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
+
+    private readonly Lock _console = new();
+
+    public async Task RunAsync(int serverPort, int fetcherPort, bool aot, CancellationToken cancellationToken)
+    {
+        foreach (var port in new[] { serverPort, fetcherPort }.Where(port => !IsFree(port)))
+        {
+            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
+                $"Port {port} is in use on 127.0.0.1: stop what listens there, or pass another with --server-port=<n> / --fetcher-port=<n>."));
+        }
+
+        var output = Path.Combine(host.Repository, "artifacts", "local");
+        var (server, fetcher) = (DemoContract.Apps[0], DemoContract.Apps[1]);
+        foreach (var app in DemoContract.Apps)
+        {
+            await PublishAsync(app, Path.Combine(output, app.Project), aot, cancellationToken);
+        }
+
+        var serverUrl = new Uri($"http://127.0.0.1:{serverPort}/");
+        var fetcherUrl = new Uri($"http://127.0.0.1:{fetcherPort}/");
+        using var stop = new CancellationTokenSource();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<(string Label, Task<CommandResult> Process)>();
+        try
+        {
+            running.Add(("server", Start(Path.Combine(output, server.Project), server, "server", serverUrl, aot, new() { ["POD_NAME"] = "local-server" }, kill.Token, stop.Token)));
+            running.Add(("fetcher", Start(Path.Combine(output, fetcher.Project), fetcher, "fetcher", fetcherUrl, aot, new()
+            {
+                ["POD_NAME"] = "local-fetcher",
+                ["Upstream__BaseUrl"] = serverUrl.ToString().TrimEnd('/'),
+            }, kill.Token, stop.Token)));
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            foreach (var ((label, process), url) in running.Zip([serverUrl, fetcherUrl]))
+            {
+                await WaitUntilReadyAsync(http, new Uri(url, "/readyz"), label, process, cancellationToken);
+            }
+
+            var answers = new List<string>();
+            var failures = 0;
+            foreach (var (name, url, expected) in new[] { ("server", serverUrl, DemoContract.Server.Body), ("fetcher", fetcherUrl, DemoContract.Fetcher.Body) })
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                var instances = string.Join(", ", new[] { DemoContract.Headers.Instance, DemoContract.Headers.UpstreamInstance, DemoContract.Headers.UpstreamAddress }
+                    .Where(response.Headers.Contains)
+                    .Select(header => $"{header}: {string.Join(",", response.Headers.GetValues(header))}"));
+                var ok = response.StatusCode == HttpStatusCode.OK && body == expected;
+                failures += ok ? 0 : 1;
+                var line = $"{name,-8} GET {url} -> {(int)response.StatusCode} {body}   ({instances})";
+                answers.Add(line);
+                Say(ok ? $"[green]{Markup.Escape(line)}[/]" : $"[red]{Markup.Escape(line)}   expected {Markup.Escape(expected)}[/]");
+            }
+
+            await StopAsync(stop, kill, running);
+            if (failures > 0)
+            {
+                throw new ClusterToolException($"{failures} of the 2 answers were not what the chapter shows (above).");
+            }
+
+            // The services' own lines scroll past; the answers end the run where a person looks.
+            Say(string.Empty);
+            Say("[bold]The demo without a cluster:[/]");
+            foreach (var line in answers)
+            {
+                Say(Markup.Escape("  " + line));
+            }
+        }
+        finally
+        {
+            // Whatever went wrong, no service is left running.
+            await kill.CancelAsync();
+            await Task.WhenAll(running.Select(service => service.Process)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task PublishAsync(DemoApp app, string folder, bool aot, CancellationToken cancellationToken)
+    {
+        string[] how = aot ? ["-p:PublishAot=true", "--use-current-runtime"] : ["-p:PublishAot=false"];
+        var what = aot ? $"Publishing {app.Project} as a Native AOT binary (generating native code takes a minute or two)" : $"Publishing {app.Project}";
+        Say(Markup.Escape(what + "..."));
+        var started = host.Time.GetTimestamp();
+        ProcessResult? result = null;
+        await host.Console.Status().StartAsync(Markup.Escape(what), async status =>
+        {
+            // A terminal gets a live count; a log gets a line now and then that shows the build is alive.
+            using var ticker = new PeriodicTimer(host.Console.Profile.Capabilities.Interactive ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15), host.Time);
+            var publish = host.Runner.RunAsync(
+                new ProcessSpec("dotnet", ["publish", $"{app.Project}/", "-c", "Release", "-o", folder, "-v", "quiet", "-nologo", .. how]) { WorkingDirectory = host.Repository },
+                cancellationToken);
+            while (!publish.IsCompleted && await ticker.WaitForNextTickAsync(cancellationToken))
+            {
+                status.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{what}: {host.Time.GetElapsedTime(started).TotalSeconds:0} s")));
+            }
+
+            result = await publish;
+        });
+
+        if (!result!.Succeeded)
+        {
+            throw new ClusterToolException($"dotnet publish {app.Project}/ failed with exit code {result.ExitCode}:{Environment.NewLine}{(result.StandardOutput + result.StandardError).Trim()}");
+        }
+
+        Say(string.Create(CultureInfo.InvariantCulture, $"[grey]Published {app.Project} in {host.Time.GetElapsedTime(started).TotalSeconds:0} s.[/]"));
+    }
+
+    /// <summary>
+    /// Starts a service, its lines shown as they come; <paramref name="stop"/> stops it as Ctrl+C does (SIGINT, which
+    /// the host treats as SIGTERM: drain, then finish in-flight requests), <paramref name="kill"/> kills it.
+    /// </summary>
+    private Task<CommandResult> Start(string folder, DemoApp app, string label, Uri url, bool aot, Dictionary<string, string?> environment, CancellationToken kill, CancellationToken stop)
+    {
+        // No drain wait when the demo ends: nothing balances traffic to these processes.
+        environment["Shutdown__DrainDelay"] = "00:00:00";
+        var command = aot
+            ? Cli.Wrap(Path.Combine(folder, app.Name)).WithArguments(["--urls", url.ToString().TrimEnd('/')])
+            : Cli.Wrap("dotnet").WithArguments([Path.Combine(folder, app.Name + ".dll"), "--urls", url.ToString().TrimEnd('/')]);
+        var show = PipeTarget.ToDelegate(line => Say($"[grey]{Markup.Escape($"[{label}] {line}")}[/]"));
+        return command
+            .WithEnvironmentVariables(environment)
+            .WithStandardOutputPipe(show)
+            .WithStandardErrorPipe(show)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(kill, stop)
+            .Task;
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient http, Uri readiness, string label, Task process, CancellationToken cancellationToken)
+    {
+        var started = host.Time.GetTimestamp();
+        while (true)
+        {
+            if (process.IsCompleted)
+            {
+                throw new ClusterToolException($"The {label} stopped before it answered at {readiness} (its lines are above).");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(readiness, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (host.Time.GetElapsedTime(started) >= ReadyLimit)
+            {
+                throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture, $"The {label} did not answer at {readiness} within {ReadyLimit.TotalSeconds:0} s."));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), host.Time, cancellationToken);
+        }
+    }
+
+    private async Task StopAsync(CancellationTokenSource stop, CancellationTokenSource kill, List<(string Label, Task<CommandResult> Process)> running)
+    {
+        await stop.CancelAsync();
+        kill.CancelAfter(StopLimit);
+        foreach (var (label, process) in running)
+        {
+            // CliWrap ends a stopped command's task as cancelled, whether the process exited by itself or was killed.
+            await process.ContinueWith(_ => { }, TaskScheduler.Default);
+            if (kill.IsCancellationRequested)
+            {
+                throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture, $"The {label} did not stop within {StopLimit.TotalSeconds:0} s of Ctrl+C."));
+            }
+
+            Say($"[grey]Stopped the {label} as Ctrl+C does.[/]");
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One whole line at a time, from whichever thread: the services' lines never land inside this run's own.</summary>
+    private void Say(string markup)
+    {
+        lock (_console)
+        {
+            host.Console.MarkupLine(markup);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using k8s.Models;
+
+namespace MinikubeDemo.ClusterTool.Steps;
+
+/// <summary>Turns pod statuses into problems a person can act on.</summary>
+public static class PodDiagnosis
+{
+    private static readonly HashSet<string> MissingImageReasons = new(StringComparer.Ordinal) { "ErrImageNeverPull", "InvalidImageName" };
+    private static readonly HashSet<string> PullReasons = new(StringComparer.Ordinal) { "ErrImagePull", "ImagePullBackOff" };
+    private static readonly HashSet<string> StartReasons = new(StringComparer.Ordinal) { "CreateContainerError", "RunContainerError" };
+
+    public static IReadOnlyList<PodProblem> Diagnose(IEnumerable<V1Pod> pods)
+    {
+        var problems = new List<PodProblem>();
+        foreach (var pod in pods.Where(pod => pod.Metadata?.DeletionTimestamp is null))
+        {
+            var name = pod.Metadata?.Name ?? "(unnamed)";
+            var unscheduled = pod.Status?.Conditions?.FirstOrDefault(condition => condition is { Type: "PodScheduled", Status: "False" });
+            if (unscheduled is not null)
+            {
+                problems.Add(new PodProblem(name, "", PodProblemKind.Unschedulable, unscheduled.Message ?? unscheduled.Reason ?? "no node fits"));
+                continue;
+            }
+
+            foreach (var container in pod.Status?.ContainerStatuses ?? [])
+            {
+                if (Classify(container) is { } problem)
+                {
+                    problems.Add(new PodProblem(name, container.Name, problem.Kind, problem.Detail));
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The message for one problem, ending in what to do.</summary>
+    public static string Describe(PodProblem problem, IReadOnlyList<string> lastLogLines)
+    {
+        switch (problem.Kind)
+        {
+            case PodProblemKind.ImageMissing:
+                return $"Pod {problem.Pod}: {problem.Detail}. imagePullPolicy is Never, so the image must already be in the cluster's image store: " +
+                       "build it there with dotnet cake --target=Images (on minikube, `minikube image ls` lists what the node has).";
+            case PodProblemKind.CrashLooping:
+                var logs = lastLogLines.Count == 0
+                    ? "  (the container wrote no log lines)"
+                    : string.Join(Environment.NewLine, lastLogLines.Select(line => $"  | {line}"));
+                return $"Pod {problem.Pod} is crash-looping: {problem.Detail}. Its last log lines:{Environment.NewLine}{logs}{Environment.NewLine}" +
+                       "Fix the cause, rebuild the image (dotnet cake --target=Images) and redeploy (dotnet cake --target=Deploy).";
+            case PodProblemKind.ImagePullFailing:
+                return $"Pod {problem.Pod}: {problem.Detail}. The manifests use imagePullPolicy: Never, so check the image name in k8s/ (kubectl describe pod {problem.Pod}).";
+            case PodProblemKind.ContainerConfigError:
+                return $"Pod {problem.Pod}: the container cannot start: {problem.Detail}. Check its settings in k8s/ (kubectl describe pod {problem.Pod}).";
+            case PodProblemKind.ContainerStartFailing:
+                return $"Pod {problem.Pod}: the runtime could not start the container: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
+            case PodProblemKind.Unschedulable:
+                return $"Pod {problem.Pod} cannot be scheduled: {problem.Detail}. Free resources on the node or lower resources.requests in k8s/.";
+            default:
+                return $"Pod {problem.Pod} is running but not ready: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
+        }
+    }
+
+    private static (PodProblemKind Kind, string Detail)? Classify(V1ContainerStatus container)
+    {
+        var waiting = container.State?.Waiting;
+        switch (waiting?.Reason)
+        {
+            case { } reason when MissingImageReasons.Contains(reason):
+                return (PodProblemKind.ImageMissing, $"image {container.Image} is not available ({reason})");
+            case { } reason when PullReasons.Contains(reason):
+                return (PodProblemKind.ImagePullFailing, $"image {container.Image} cannot be pulled yet ({reason}: {waiting.Message})");
+            case "CreateContainerConfigError":
+                return (PodProblemKind.ContainerConfigError, $"CreateContainerConfigError: {waiting.Message}");
+            case { } reason when StartReasons.Contains(reason):
+                return (PodProblemKind.ContainerStartFailing, $"{reason}: {waiting.Message}");
+        }
+
+        // CrashLoopBackOff is the kubelet waiting before the next restart of a container that keeps exiting.
+        if (waiting?.Reason == "CrashLoopBackOff")
+        {
+            return (PodProblemKind.CrashLooping, LastExit(container));
+        }
+
+        if (container.State?.Running is not null && !container.Ready)
+        {
+            var detail = container.RestartCount > 0 ? $"{LastExit(container)}; readiness probe failing" : "its readiness probe (/readyz) does not pass yet";
+            return (PodProblemKind.NotReady, detail);
+        }
+
+        return null;
+    }
+
+    private static string LastExit(V1ContainerStatus container)
+    {
+        var restarts = string.Create(CultureInfo.InvariantCulture, $"{container.RestartCount} restart{(container.RestartCount == 1 ? "" : "s")}");
+        if (container.LastState?.Terminated is not { } terminated)
+        {
+            return restarts;
+        }
+
+        var exit = string.Create(CultureInfo.InvariantCulture, $"{restarts}, last exit code {terminated.ExitCode}");
+        // OOMKilled means the memory limit in k8s/ is too small for the app.
+        return terminated.Reason is { Length: > 0 } reason ? $"{exit} ({reason})" : exit;
+    }
+}

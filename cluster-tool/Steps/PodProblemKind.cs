@@ -1,0 +1,22 @@
+namespace MinikubeDemo.ClusterTool.Steps;
+
+/// <summary>What keeps a pod from running and ready, as far as the rollout wait tells them apart.</summary>
+public enum PodProblemKind
+{
+    /// <summary>The image is not on the node (ErrImageNeverPull) or its name is invalid: it will not appear by waiting.</summary>
+    ImageMissing,
+
+    /// <summary>The kubelet cannot pull the image yet (ErrImagePull, ImagePullBackOff): it keeps trying, and a registry may come back.</summary>
+    ImagePullFailing,
+
+    CrashLooping,
+
+    /// <summary>The pod's configuration is wrong (CreateContainerConfigError, e.g. a missing ConfigMap key).</summary>
+    ContainerConfigError,
+
+    /// <summary>The runtime failed to create or start the container (CreateContainerError, RunContainerError): the kubelet retries, and it often heals.</summary>
+    ContainerStartFailing,
+
+    Unschedulable,
+    NotReady,
+}
