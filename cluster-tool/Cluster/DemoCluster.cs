@@ -81,10 +81,6 @@ public sealed class DemoCluster(ClusterConnection connection)
     public Task<V1Service> ReadServiceAsync(string service, CancellationToken cancellationToken) =>
         Client.CoreV1.ReadNamespacedServiceAsync(service, Namespace, cancellationToken: cancellationToken);
 
-    /// <summary>Every pod the Deployment's selector matches, those of its older ReplicaSets included.</summary>
-    public async Task<IList<V1Pod>> ReadPodsAsync(V1Deployment deployment, CancellationToken cancellationToken) =>
-        (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: Selector(deployment.Spec.Selector.MatchLabels), cancellationToken: cancellationToken)).Items;
-
     /// <summary>
     /// The pods of the Deployment's newest ReplicaSet (its highest revision), the ones a rollout waits for: an old
     /// ReplicaSet's pods are kept until the new ones are available, whatever state they are in.

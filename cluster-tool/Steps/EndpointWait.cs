@@ -31,7 +31,7 @@ public static class EndpointWait
         var last = result!.Last;
         if (result.End != WaitEnd.Done)
         {
-            var problems = PodDiagnosis.Diagnose(last.Deployment is null ? [] : await cluster.ReadPodsAsync(last.Deployment, cancellationToken));
+            var problems = PodDiagnosis.Diagnose(last.Deployment is null ? [] : await cluster.ReadNewestPodsAsync(last.Deployment, cancellationToken));
             var reasons = last.Rollout.Complete ? last.Verdict.Message : RolloutState.NotReadyMessage([last.Rollout], timeout);
             throw new ClusterToolException(string.Join(Environment.NewLine, [reasons, .. problems.Select(problem => PodDiagnosis.Describe(problem, []))]));
         }

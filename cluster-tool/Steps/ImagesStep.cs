@@ -15,14 +15,20 @@ public sealed class ImagesStep(ToolHost host)
 
     public static IReadOnlyList<string> Images { get; } = [.. DemoContract.Apps.Select(app => app.Image)];
 
-    public async Task RunAsync(ClusterIdentity cluster, CancellationToken cancellationToken)
+    /// <param name="inNodes">Where minikube builds: in its nodes (true), on this machine (false), or in its nodes only where this machine has no Docker engine (null).</param>
+    public async Task RunAsync(ClusterIdentity cluster, bool? inNodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         host.Console.MarkupLineInterpolated($"Building the images for the {cluster} (--cluster=<kind> to choose another).");
+        if (inNodes == true && cluster.Kind != ClusterKind.Minikube)
+        {
+            throw new ClusterToolException($"--build-in node: only minikube builds images in its nodes (minikube image build); the {cluster} gets them from this machine.");
+        }
+
         switch (cluster.Kind)
         {
             case ClusterKind.Minikube:
-                await new MinikubeImages(host, this).RunAsync(cluster, cancellationToken);
+                await new MinikubeImages(host, this).RunAsync(cluster, inNodes, cancellationToken);
                 break;
             case ClusterKind.Kind:
                 // kind loads onto every node, and exits 1 when a node's import fails (pkg/cmd/kind/load/docker-image/docker-image.go).

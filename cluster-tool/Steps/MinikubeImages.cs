@@ -5,10 +5,9 @@ using MinikubeDemo.Contract;
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>
-/// Both images on every node of a minikube profile. Where this machine has a Docker engine, the images are built
-/// there (its exit code is true, and its cache and base images are the host's) and `minikube image load` copies them
-/// to every running node; otherwise each node builds them itself with `minikube image build --all`. Either way, each
-/// node is then checked for a new image, since neither minikube command reports a failure in its exit code.
+/// Both images on every node of a minikube profile, checked on each node afterwards: minikube's image commands exit 0
+/// whatever happened on a node, and say why only in minikube's own log (pkg/minikube/machine/cache_images.go
+/// DoLoadImages: "Live pushes are not considered a failure"; build_images.go BuildImage, kubernetes/minikube#16576).
 /// </summary>
 public sealed class MinikubeImages(ToolHost host, ImagesStep images)
 {
@@ -17,24 +16,49 @@ public sealed class MinikubeImages(ToolHost host, ImagesStep images)
 
     private readonly StepCommands _commands = new(host);
 
-    public async Task RunAsync(ClusterIdentity cluster, CancellationToken cancellationToken)
+    /// <param name="inNodes">Build in every node with `minikube image build --all`; null: there when this machine has no Docker engine.</param>
+    public async Task RunAsync(ClusterIdentity cluster, bool? inNodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var profile = ImagesStep.RequireName(cluster);
-        var before = await NodeImagesAsync(cluster, cancellationToken);
         var build = Guid.NewGuid().ToString("N");
-        var hostDocker = (await _commands.RunAsync("docker", ["version", "--format", "{{.Server.Version}}"], cancellationToken, echo: false, required: false)).Succeeded;
-        if (hostDocker)
+        if (await DriverAsync(profile, cancellationToken) == "none")
         {
-            await images.BuildAsync("docker", ["build", "--label", $"{BuildLabel}={build}"], cancellationToken);
-            foreach (var image in ImagesStep.Images)
+            // The none driver runs the kubelet on this machine, on its Docker engine: what docker builds, the pods run
+            // (bsutil.KubeNodeName), and there is no `minikube ssh` to look with.
+            if (cluster.Runtime != "docker" || inNodes == true)
             {
-                await _commands.RunAsync("minikube", ["-p", profile, "image", "load", image], cancellationToken);
+                throw new ClusterToolException("minikube's none driver runs the pods on this machine's container runtime: this tool builds for it with docker only (runtime docker, without --build-in node).");
+            }
+
+            await images.BuildAsync("docker", ["build", "--label", $"{BuildLabel}={build}"], cancellationToken);
+            return;
+        }
+
+        var before = await NodeImagesAsync(cluster, cancellationToken);
+        var log = Path.Combine(host.Repository, "artifacts", "images", "minikube.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        File.Delete(log);
+        string[] minikube = ["-p", profile, $"--log_file={log}", "image"];
+        var inNodeBuild = inNodes ?? !(await _commands.RunAsync("docker", ["version", "--format", "{{.Server.Version}}"], cancellationToken, echo: false, required: false)).Succeeded;
+        if (inNodeBuild)
+        {
+            foreach (var app in DemoContract.Apps)
+            {
+                // Every node builds it (--all); each --build-opt becomes a flag of the node's builder: docker and podman
+                // take --build-arg and --label, containerd's buildctl takes them as frontend options.
+                await _commands.RunAsync("minikube", [.. minikube, "build", "--all", "-t", app.Image, "-f", app.Dockerfile, .. BuildOptions(cluster, build), "."], cancellationToken);
             }
         }
         else
         {
-            await BuildInNodesAsync(cluster, build, cancellationToken);
+            // A tar, not the images by name: for a name, minikube first removes the node's image of that name, which
+            // docker refuses while a pod uses it, and then skips the node (removeExistingImage). A tar is loaded as it
+            // is, and `docker load` or `ctr import` moves the tags (LoadLocalImages).
+            await images.BuildAsync("docker", ["build", "--label", $"{BuildLabel}={build}"], cancellationToken);
+            var tar = await images.SaveAsync(cancellationToken);
+            await _commands.RunAsync("minikube", [.. minikube, "load", tar], cancellationToken);
+            File.Delete(tar);
         }
 
         // Each build carries a new label, so one that worked always gives the image a new ID on every node.
@@ -43,33 +67,49 @@ public sealed class MinikubeImages(ToolHost host, ImagesStep images)
                      from image in ImagesStep.Images
                      let id = after[node.Name].GetValueOrDefault(image)
                      where id is null || id == before[node.Name].GetValueOrDefault(image)
-                     select (node.Name, image, Missing: id is null)).ToList();
+                     select $"{image} on node {node.Name} is {(id is null ? "missing" : "the old build")}").ToList();
         if (stale.Count > 0)
         {
-            var what = string.Join("; ", stale.Select(entry => $"{entry.image} on node {entry.Name} is {(entry.Missing ? "missing" : "the old build")}"));
-            var where = hostDocker
-                ? "minikube image load said it succeeded"
-                : "minikube image build said it succeeded (the node builds it, so the base images must be pullable from inside it)";
             throw new ClusterToolException(
-                $"{where}, but {what}: minikube reports success even when a build or load fails (kubernetes/minikube#16576). " +
-                "The output above says what went wrong; fix it and run dotnet cake --target=Images again.");
+                $"minikube image {(inNodeBuild ? "build" : "load")} said it succeeded, but {string.Join("; ", stale)}: minikube reports success even when a " +
+                $"{(inNodeBuild ? "build" : "load")} fails on a node (kubernetes/minikube#16576). {Logged(log)}" +
+                (inNodeBuild ? " The node builds the images, so the base images must be pullable from inside it." : "") +
+                " Fix it and run dotnet cake --target=Images again.");
         }
     }
 
-    private async Task BuildInNodesAsync(ClusterIdentity cluster, string build, CancellationToken cancellationToken)
+    /// <summary>The profile's driver, from `minikube profile list -o json` (cmd/minikube/cmd/config/profile_list.go); null if it cannot say.</summary>
+    private async Task<string?> DriverAsync(string profile, CancellationToken cancellationToken)
     {
-        var profile = ImagesStep.RequireName(cluster);
-        // minikube passes each --build-opt on as a flag of the node's builder: docker and podman take --build-arg
-        // and --label, containerd's buildctl takes them as frontend options.
+        var listed = await _commands.RunAsync("minikube", ["-p", profile, "profile", "list", "-o", "json"], cancellationToken, echo: false, required: false);
+        try
+        {
+            using var profiles = JsonDocument.Parse(listed.StandardOutput);
+            return profiles.RootElement.GetProperty("valid").EnumerateArray()
+                .Where(found => found.GetProperty("Name").GetString() == profile)
+                .Select(found => found.GetProperty("Config").GetProperty("Driver").GetString())
+                .FirstOrDefault();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private IEnumerable<string> BuildOptions(ClusterIdentity cluster, string build)
+    {
         var buildctl = cluster.Runtime == "containerd";
         string Option(string kind, string value) => buildctl ? $"--build-opt=opt={kind}:{value}" : $"--build-opt={kind}={value}";
+        return host.BaseImages.Select(argument => Option("build-arg", $"{argument.Key}={argument.Value}")).Append(Option("label", $"{BuildLabel}={build}"));
+    }
 
-        var options = host.BaseImages.Select(argument => Option("build-arg", $"{argument.Key}={argument.Value}")).Append(Option("label", $"{BuildLabel}={build}")).ToList();
-        foreach (var app in DemoContract.Apps)
-        {
-            // Every node builds it: with --all the image is on each node, not only on the control plane.
-            await _commands.RunAsync("minikube", ["-p", profile, "image", "build", "--all", "-t", app.Image, "-f", app.Dockerfile, .. options, "."], cancellationToken);
-        }
+    /// <summary>The warnings and errors of minikube's own log (klog's lines that start with W or E), which say what happened on each node.</summary>
+    private static string Logged(string log)
+    {
+        var lines = File.Exists(log) ? File.ReadAllLines(log).Where(line => line.Length > 0 && line[0] is 'W' or 'E').ToList() : [];
+        return lines.Count == 0
+            ? $"minikube logged no warning about it ({log})."
+            : $"minikube logged:{Environment.NewLine}{string.Join(Environment.NewLine, lines.Select(line => $"  | {line}"))}{Environment.NewLine}";
     }
 
     /// <summary>Per node, the ID of each demo image it holds, read with crictl, which every minikube node has whatever its runtime.</summary>

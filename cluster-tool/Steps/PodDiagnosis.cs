@@ -10,6 +10,14 @@ public static class PodDiagnosis
     private static readonly HashSet<string> PullReasons = new(StringComparer.Ordinal) { "ErrImagePull", "ImagePullBackOff" };
     private static readonly HashSet<string> StartReasons = new(StringComparer.Ordinal) { "CreateContainerError", "RunContainerError" };
 
+    /// <summary>
+    /// The CreateContainerConfigError messages that stay until the manifests or the image change: a missing ConfigMap,
+    /// Secret or key (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables, configmap_manager.go) and a root image
+    /// under runAsNonRoot (kuberuntime's verifyRunAsNonRoot). Any other one, such as a kubelet that has not read the
+    /// Services yet, is waited for, and shown at the timeout if it stays.
+    /// </summary>
+    private static readonly string[] LastingConfigErrors = ["configmap \"", "secret \"", "couldn't find key", "runAsNonRoot"];
+
     public static IReadOnlyList<PodProblem> Diagnose(IEnumerable<V1Pod> pods)
     {
         var problems = new List<PodProblem>();
@@ -53,6 +61,8 @@ public static class PodDiagnosis
                 return $"Pod {problem.Pod}: {problem.Detail}. The manifests use imagePullPolicy: Never, so check the image name in k8s/ (kubectl describe pod {problem.Pod}).";
             case PodProblemKind.ContainerConfigError:
                 return $"Pod {problem.Pod}: the container cannot start: {problem.Detail}. Check its settings in k8s/ (kubectl describe pod {problem.Pod}).";
+            case PodProblemKind.ContainerConfigPending:
+                return $"Pod {problem.Pod}: the kubelet cannot make the container's configuration yet: {problem.Detail}.";
             case PodProblemKind.ContainerStartFailing:
                 return $"Pod {problem.Pod}: the runtime could not start the container: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
             case PodProblemKind.Unschedulable:
@@ -72,7 +82,8 @@ public static class PodDiagnosis
             case { } reason when PullReasons.Contains(reason):
                 return (PodProblemKind.ImagePullFailing, $"image {container.Image} cannot be pulled yet ({reason}: {waiting.Message})");
             case "CreateContainerConfigError":
-                return (PodProblemKind.ContainerConfigError, $"CreateContainerConfigError: {waiting.Message}");
+                return (LastingConfigErrors.Any(error => waiting.Message?.Contains(error, StringComparison.Ordinal) == true) ? PodProblemKind.ContainerConfigError : PodProblemKind.ContainerConfigPending,
+                    $"CreateContainerConfigError: {waiting.Message}");
             case { } reason when StartReasons.Contains(reason):
                 return (PodProblemKind.ContainerStartFailing, $"{reason}: {waiting.Message}");
         }

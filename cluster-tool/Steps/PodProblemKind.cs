@@ -11,8 +11,14 @@ public enum PodProblemKind
 
     CrashLooping,
 
-    /// <summary>The pod's configuration is wrong (CreateContainerConfigError, e.g. a missing ConfigMap key).</summary>
+    /// <summary>The pod's configuration is wrong in a way the kubelet cannot mend (CreateContainerConfigError: a missing ConfigMap, Secret or key, runAsNonRoot with a root image).</summary>
     ContainerConfigError,
+
+    /// <summary>
+    /// CreateContainerConfigError that passes: above all a kubelet that has just started and has not read the Services
+    /// yet, so it cannot make the service variables; it succeeds on a later sync.
+    /// </summary>
+    ContainerConfigPending,
 
     /// <summary>The runtime failed to create or start the container (CreateContainerError, RunContainerError): the kubelet retries, and it often heals.</summary>
     ContainerStartFailing,

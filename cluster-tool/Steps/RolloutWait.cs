@@ -81,12 +81,14 @@ public static class RolloutWait
             var deployment = await cluster.ReadDeploymentAsync(name, cancellationToken);
             var state = RolloutState.Of(name, deployment);
             states.Add(state);
-            if (deployment is null || state.Complete)
+            // Only the newest ReplicaSet's pods, as `kubectl rollout status` judges by it, and only once the controller
+            // has made it: an older one's pods stay until the new ones are available, crash loop or not.
+            if (deployment is null || state.Complete || !state.Observed)
             {
                 continue;
             }
 
-            foreach (var problem in PodDiagnosis.Diagnose(await cluster.ReadPodsAsync(deployment, cancellationToken)))
+            foreach (var problem in PodDiagnosis.Diagnose(await cluster.ReadNewestPodsAsync(deployment, cancellationToken)))
             {
                 var logs = problem.WantsLogs ? await cluster.ReadPreviousLogAsync(problem.Pod, problem.Container, LogLinesShown, cancellationToken) : [];
                 problems.Add((problem, PodDiagnosis.Describe(problem, logs)));

@@ -25,6 +25,12 @@ public sealed class WatchSession(ToolHost host, DemoCluster cluster, int rate, i
     private DemoView _shown = DemoView.Empty;
     private int _endpointChanges;
 
+    /// <summary>Every request sent, once the watch has ended.</summary>
+    public TrafficTally Requests { get; private set; } = new();
+
+    /// <summary>How many times the Service's endpoint list changed while watching.</summary>
+    public int EndpointChanges => _endpointChanges;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -71,8 +77,9 @@ public sealed class WatchSession(ToolHost host, DemoCluster cluster, int rate, i
             // Ctrl+C or --duration: the normal end of a watch.
         }
 
+        Requests = trickle.Total;
         console.WriteLine();
-        console.Write(Summary(trickle.Total, watch.Relists));
+        console.Write(Summary(Requests, watch.Relists));
     }
 
     /// <summary>Counts what changed since the last view and, in a log, prints a line for each change.</summary>

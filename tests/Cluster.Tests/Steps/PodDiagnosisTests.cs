@@ -82,7 +82,6 @@ public sealed class PodDiagnosisTests
     [InlineData("ErrImageNeverPull", true)]
     [InlineData("InvalidImageName", true)]
     [InlineData("CrashLoopBackOff", true)]
-    [InlineData("CreateContainerConfigError", true)]
     [InlineData("CreateContainerError", false)]
     [InlineData("RunContainerError", false)]
     [InlineData("ErrImagePull", false)]
@@ -99,6 +98,28 @@ public sealed class PodDiagnosisTests
         var problem = Assert.Single(PodDiagnosis.Diagnose([pod]));
         Assert.Equal(hard, problem.IsHardFailure);
         Assert.Contains(reason == "CrashLoopBackOff" ? "crash-looping" : reason, PodDiagnosis.Describe(problem, []), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("services have not yet been read at least once, cannot construct envvars", false)]
+    [InlineData("configmap \"demo-settings\" not found", true)]
+    [InlineData("secret \"demo-token\" not found", true)]
+    [InlineData("couldn't find key greeting in ConfigMap default/demo-settings", true)]
+    [InlineData("container has runAsNonRoot and image will run as root (pod: \"x_default(uid)\", container: minikube-demo-server)", true)]
+    public void A_configuration_error_stops_the_wait_only_when_the_kubelet_cannot_mend_it(string message, bool hard)
+    {
+        // pkg/kubelet/kubelet_pods.go makeEnvironmentVariables: a kubelet that has not read the Services yet succeeds
+        // on a later sync; a missing ConfigMap, Secret or key, and a root image under runAsNonRoot, do not.
+        var pod = Pod(new V1ContainerStatus
+        {
+            Name = "minikube-demo-server",
+            Image = "minikube-demo-server:1.0",
+            State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CreateContainerConfigError", Message = message } },
+        });
+
+        var problem = Assert.Single(PodDiagnosis.Diagnose([pod]));
+        Assert.Equal(hard, problem.IsHardFailure);
+        Assert.Contains(message, PodDiagnosis.Describe(problem, []), StringComparison.Ordinal);
     }
 
     [Fact]
