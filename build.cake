@@ -14,12 +14,14 @@ var arguments = new (string Name, string Default, string Description)[]
     ("fetcher-port", "8001", "Local: the fetcher's port; it calls the server on server-port."),
     ("aot", "false", "Local: publish Native AOT binaries, as in the images (a minute or two each)."),
     ("cluster", "from the kubectl context", "Images: minikube, kind, k3d, k3s, rancher-desktop, docker-desktop, or docker (this Docker engine only)."),
+    ("build-in", "host, where it has Docker", "Images on minikube: host (docker build here, then load) or node (minikube image build in every node)."),
     ("namespace", "the kubectl context's", "Deploy, Verify, Scale, Watch, Undeploy: the namespace the demo runs in."),
     ("timeout", "180", "Deploy, Verify, Scale, Undeploy: seconds to wait for rollouts, endpoints and deletions."),
     ("requests", "300", "Verify: requests sent through the fetcher for the per-pod chart."),
     ("replicas", "2", "Scale: server replicas to scale to (the chapter's 2; try 1)."),
     ("duration", "until Ctrl+C", "Watch: seconds to watch."),
     ("rate", "4", "Watch: requests a second through the fetcher."),
+    ("expect-endpoint-change", "off", "Watch: fail unless the Service's endpoint list changed while watching."),
     ("smoke", "off", "Bench: a short check instead of the full run."),
     ("rounds", "3", "Bench: rounds of the full run."),
 };
@@ -72,7 +74,7 @@ Task("Local")
 Task("Images")
     .WithCriteria(OnCluster)
     .Description("Builds both images where the cluster runs them, on every node: minikube, kind, k3d, k3s, Rancher Desktop, Docker Desktop.")
-    .Does(() => ClusterTool("images" + Passed("cluster")));
+    .Does(() => ClusterTool("images" + Passed("cluster", "build-in")));
 
 Task("Deploy")
     .WithCriteria(OnCluster)
@@ -89,8 +91,8 @@ Task("Scale")
     .Does(() => ClusterTool($"scale --replicas {Argument("replicas", 2)}" + Passed("namespace", "timeout")));
 
 Task("Watch")
-    .Description("Figure 1, live: the server's endpoints, pods and Deployment as they change, with a trickle of requests and each pod's share, until Ctrl+C or --duration.")
-    .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate")));
+    .Description("Figure 1, live: the server's endpoints, pods and Deployment as they change, with a trickle of requests and each pod's share, until Ctrl+C or --duration; fails if a request failed.")
+    .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate") + (HasArgument("expect-endpoint-change") ? " --expect-endpoint-change" : "")));
 
 Task("Undeploy")
     .Description("kubectl delete -f k8s/: removes everything Deploy created (not k8s/gateway-api/, which is applied on its own).")
@@ -147,7 +149,9 @@ string ClusterToolAssembly()
     if (clusterToolAssembly is null)
     {
         var output = MakeAbsolute(Directory("artifacts/cluster-tool"));
-        Say("Building the cluster tool (the first build restores packages and takes a minute)...");
+        clusterToolAssembly = output.CombineWithFilePath("minikube-demo-cluster-tool.dll").FullPath;
+        // A build with nothing changed takes seconds; only the first restores packages and compiles everything.
+        Say(FileExists(clusterToolAssembly) ? "Building the cluster tool..." : "Building the cluster tool (the first build restores packages and takes a minute)...");
         DotNetBuild("cluster-tool/MinikubeDemo.ClusterTool.csproj", new DotNetBuildSettings
         {
             Configuration = configuration,
@@ -155,7 +159,6 @@ string ClusterToolAssembly()
             Verbosity = DotNetVerbosity.Quiet,
             NoLogo = true,
         });
-        clusterToolAssembly = output.CombineWithFilePath("minikube-demo-cluster-tool.dll").FullPath;
     }
 
     return clusterToolAssembly;

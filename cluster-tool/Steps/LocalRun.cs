@@ -101,12 +101,12 @@ public sealed class LocalRun(ToolHost host)
         ProcessResult? result = null;
         await host.Console.Status().StartAsync(Markup.Escape(what), async status =>
         {
-            // A terminal gets a live count; a log gets a line now and then that shows the build is alive.
-            using var ticker = new PeriodicTimer(host.Console.Profile.Capabilities.Interactive ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15), host.Time);
             var publish = host.Runner.RunAsync(
                 new ProcessSpec("dotnet", ["publish", $"{app.Project}/", "-c", "Release", "-o", folder, "-v", "quiet", "-nologo", .. how]) { WorkingDirectory = host.Repository },
                 cancellationToken);
-            while (!publish.IsCompleted && await ticker.WaitForNextTickAsync(cancellationToken))
+            // A terminal gets a live count; a log gets a line now and then that shows the build is alive.
+            var every = host.Console.Profile.Capabilities.Interactive ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15);
+            while (await Task.WhenAny(publish, Task.Delay(every, host.Time, cancellationToken)) != publish)
             {
                 status.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{what}: {host.Time.GetElapsedTime(started).TotalSeconds:0} s")));
             }

@@ -14,6 +14,14 @@ public static class Prerequisite
         {
             Assert.Fail($"{reason} (CI=true: CI installs this, so it must not be skipped)");
         }
+
+        Skip(reason);
+    }
+
+    /// <summary>Skips the test, and has the end of `dotnet test` say why, once (<see cref="NotRunReport"/>).</summary>
+    public static void Skip(string reason)
+    {
+        NotRunReport.Skipped(reason);
         Assert.Skip(reason);
     }
 }

@@ -39,7 +39,7 @@ internal static class K3sAvailability
             Assert.Fail($"{reason}. K3S_TESTS_REQUIRED=true: the k3s tier must run on this machine.");
         }
 
-        Assert.Skip(reason);
+        MinikubeDemo.TestSupport.Prerequisite.Skip(reason);
     }
 
     private static async Task<string?> FindWhyUnavailableAsync()
