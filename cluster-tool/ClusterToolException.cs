@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool;
 
 /// <summary>A failure whose message already says what went wrong and what to do about it.</summary>
-public sealed class ClusterToolException : Exception
+internal sealed class ClusterToolException : Exception
 {
     public ClusterToolException(string message)
         : base(message)

@@ -7,7 +7,11 @@ using k8s.KubeConfigModels;
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>A client for the cluster of the current kubeconfig context, with every way of not reaching it explained.</summary>
-public sealed class ClusterConnection : IDisposable
+/// <param name="Namespace">The demo's namespace: the one asked for, else the context's, else default, as kubectl picks it.</param>
+/// <param name="Context">The kubeconfig context, when there is one (not in a pod); kubectl is pointed at the same.</param>
+/// <param name="Description">Context and API server address, for messages.</param>
+/// <param name="KubeconfigFiles">The kubeconfig files read, which kubectl is given too (KUBECONFIG), so that both see the same cluster.</param>
+internal sealed record ClusterConnection(Kubernetes Client, string Namespace, string? Context, string Description, IReadOnlyList<string> KubeconfigFiles) : IDisposable
 {
     /// <summary>A cluster answers but refuses the kubeconfig's credentials: not the same as no cluster at all.</summary>
     public const int CredentialsRefusedExitCode = 3;
@@ -16,29 +20,6 @@ public sealed class ClusterConnection : IDisposable
 
     private static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(10);
 
-    private ClusterConnection(Kubernetes client, string @namespace, string? context, string description, IReadOnlyList<string> kubeconfigFiles)
-    {
-        Client = client;
-        Namespace = @namespace;
-        Context = context;
-        Description = description;
-        KubeconfigFiles = kubeconfigFiles;
-    }
-
-    public Kubernetes Client { get; }
-
-    /// <summary>The demo's namespace: the one asked for, else the context's, else default, as kubectl picks it.</summary>
-    public string Namespace { get; }
-
-    /// <summary>The kubeconfig context, when there is one (not in a pod); kubectl is pointed at the same.</summary>
-    public string? Context { get; }
-
-    /// <summary>Context and API server address, for messages.</summary>
-    public string Description { get; }
-
-    /// <summary>The kubeconfig files read, which kubectl is given too (KUBECONFIG), so that both see the same cluster.</summary>
-    public IReadOnlyList<string> KubeconfigFiles { get; }
-
     /// <summary>
     /// Connects with the context of <paramref name="kubeconfigFiles"/> (as KUBECONFIG lists them: the first file
     /// that names a current context gives it, and the first entry of each name wins, as kubectl merges them), or
@@ -46,7 +27,6 @@ public sealed class ClusterConnection : IDisposable
     /// </summary>
     public static async Task<ClusterConnection> ConnectAsync(IReadOnlyList<string> kubeconfigFiles, string? @namespace, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(kubeconfigFiles);
         // kubectl skips listed files that do not exist; so does this.
         var files = kubeconfigFiles.Where(File.Exists).ToList();
         KubernetesClientConfiguration config;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
 
@@ -9,7 +8,7 @@ namespace MinikubeDemo.ClusterTool.Cluster;
 /// lists. <see cref="Name"/> is what the cluster's own tools call it: the minikube profile, the kind or k3d
 /// cluster. <see cref="Nodes"/> is empty when no cluster was asked (<c>--cluster docker</c>).
 /// </summary>
-public sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyList<ClusterNode> Nodes)
+internal sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, IReadOnlyList<ClusterNode> Nodes)
 {
     public const string MinikubeProfileLabel = "minikube.k8s.io/name";
     public const string MinikubePrimaryLabel = "minikube.k8s.io/primary";
@@ -27,20 +26,9 @@ public sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, IRe
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    public static bool TryParse(string value, out ClusterKind kind)
-    {
-        foreach (var candidate in Enum.GetValues<ClusterKind>())
-        {
-            if (string.Equals(Describe(candidate), value, StringComparison.OrdinalIgnoreCase))
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
-    }
+    /// <summary>The kind <c>--cluster</c> names, or null when it names none.</summary>
+    public static ClusterKind? Parse(string value) =>
+        Enum.GetValues<ClusterKind>().Where(kind => string.Equals(Describe(kind), value, StringComparison.OrdinalIgnoreCase)).Cast<ClusterKind?>().FirstOrDefault();
 
     /// <summary>
     /// Tells the kind from the context name and the nodes, in this order: minikube labels its nodes with its
@@ -51,7 +39,6 @@ public sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, IRe
     /// </summary>
     public static ClusterIdentity Detect(string? context, IReadOnlyList<V1Node> nodes, ClusterKind? forced = null)
     {
-        ArgumentNullException.ThrowIfNull(nodes);
         var described = nodes.Select(node => new ClusterNode(
             node.Metadata?.Name ?? "",
             RuntimeOf(node),

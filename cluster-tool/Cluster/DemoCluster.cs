@@ -1,15 +1,13 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>The reads and writes the steps make against the demo's objects, in the connection's namespace.</summary>
-public sealed class DemoCluster(ClusterConnection connection)
+internal sealed class DemoCluster(ClusterConnection connection)
 {
     /// <summary>The pod-template annotation `kubectl rollout restart` sets.</summary>
     public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
@@ -140,8 +138,7 @@ public sealed class DemoCluster(ClusterConnection connection)
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
-                $"No answer from {DemoContract.Fetcher.Service} through the API server's proxy within {ProxyTimeout.TotalSeconds:0.#} s: check the fetcher's pod (kubectl logs deploy/{DemoContract.Fetcher.Deployment})."), e);
+            throw new ClusterToolException($"No answer from {DemoContract.Fetcher.Service} through the API server's proxy within {ProxyTimeout.TotalSeconds:0.#} s: check the fetcher's pod (kubectl logs deploy/{DemoContract.Fetcher.Deployment}).", e);
         }
     }
 

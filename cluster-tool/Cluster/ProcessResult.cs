@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>How a program ended, and what it wrote.</summary>
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>What a shell reports for a program that is not installed.</summary>
     public const int NotFound = 127;

@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>A program to run to its end: what the steps ask of docker, minikube, kind, k3d, k3s, nerdctl and kubectl.</summary>
-public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments)
+internal sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments)
 {
     /// <summary>Variables to set (or, with a null value, to remove) for the program.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();

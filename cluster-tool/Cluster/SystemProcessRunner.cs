@@ -5,13 +5,12 @@ using CliWrap;
 namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>Runs programs for real, with CliWrap; a program that is not installed ends with <see cref="ProcessResult.NotFound"/>.</summary>
-public sealed class SystemProcessRunner : IProcessRunner
+internal sealed class SystemProcessRunner : IProcessRunner
 {
     public static SystemProcessRunner Instance { get; } = new();
 
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         var (output, error) = (new StringBuilder(), new StringBuilder());
         PipeTarget Into(StringBuilder text) => spec.OnOutputLine is { } onLine
             ? PipeTarget.Merge(PipeTarget.ToStringBuilder(text), PipeTarget.ToDelegate(onLine))

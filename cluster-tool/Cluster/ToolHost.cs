@@ -1,6 +1,4 @@
 using System.Net;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Cluster;
 
@@ -9,7 +7,7 @@ namespace MinikubeDemo.ClusterTool.Cluster;
 /// the kubeconfig files and the repository it builds and deploys from. <see cref="FromEnvironment"/> gives the real
 /// ones; the tests give stand-ins, and run the same commands a person runs.
 /// </summary>
-public sealed record ToolHost(IProcessRunner Runner, IAnsiConsole Console)
+internal sealed record ToolHost(IProcessRunner Runner, IAnsiConsole Console)
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -1,5 +1,4 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;

@@ -1,5 +1,4 @@
 using k8s.Autorest;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 
@@ -15,8 +14,6 @@ internal static class CommandOutcome
 
     public static async Task<int> RunAsync(IAnsiConsole console, Func<Task> command, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(console);
-        ArgumentNullException.ThrowIfNull(command);
         try
         {
             await command();

@@ -1,7 +1,5 @@
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -19,7 +18,7 @@ internal sealed class ImagesCommand : AsyncCommand<ImagesCommand.Settings>
         [Description("minikube: host (docker build here, then minikube image load) or node (minikube image build in every node). Default: host where this machine has a Docker engine, else node.")]
         public string? BuildIn { get; init; }
 
-        public ClusterKind? Kind => Cluster is null ? null : ClusterIdentity.TryParse(Cluster, out var kind) ? kind : null;
+        public ClusterKind? Kind => Cluster is null ? null : ClusterIdentity.Parse(Cluster);
 
         public bool? InNodes => BuildIn switch { "node" => true, "host" => false, _ => null };
 

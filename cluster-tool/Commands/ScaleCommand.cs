@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;

@@ -1,15 +1,13 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 
 /// <summary>The tool's commands, as build.cake and a person run them, on a <see cref="ToolHost"/>.</summary>
-public static class ToolApp
+internal static class ToolApp
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ToolHost host, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
         Type[] settings = [typeof(ClusterSettings), typeof(ImagesCommand.Settings), typeof(LocalCommand.Settings), typeof(VerifyCommand.Settings), typeof(ScaleCommand.Settings), typeof(WatchCommand.Settings)];
         if (UsageErrors.BadNumber(args, settings) is { } badNumber)
         {
@@ -35,8 +33,6 @@ public static class ToolApp
                 .WithDescription("Exit 0 when the current kubeconfig context reaches a cluster; else say why, and how to start one, and exit 1.");
             config.AddCommand<LocalCommand>("local").WithData(host)
                 .WithDescription("The demo without a cluster: publish both services, run them as local processes, call both and stop them.");
-            config.AddCommand<WaitCommand>("wait").WithData(host)
-                .WithDescription("Wait until both Deployments are rolled out and ready; name what is not, and why.");
             config.AddCommand<VerifyCommand>("verify").WithData(host)
                 .WithDescription("Check the server Service's endpoints, the fetcher's exact reply, and chart which server pod answered.");
             config.AddCommand<WatchCommand>("watch").WithData(host)

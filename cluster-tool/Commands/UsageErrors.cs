@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -35,16 +33,14 @@ internal static class UsageErrors
     }
 
     /// <summary>Spectre's parse and validation errors (unknown option, missing value, Validate()) as one line and exit code 2.</summary>
-    public static int Handle(Exception exception, IAnsiConsole console) => exception switch
+    public static int Handle(Exception exception, IAnsiConsole console)
     {
-        OperationCanceledException => CommandOutcome.Cancelled,
-        CommandAppException usage => Say(console, usage.Message),
-        _ => throw exception,
-    };
+        if (exception is not CommandAppException usage)
+        {
+            return exception is OperationCanceledException ? CommandOutcome.Cancelled : throw exception;
+        }
 
-    private static int Say(IAnsiConsole console, string message)
-    {
-        console.MarkupLineInterpolated($"[red]{message.TrimEnd('.')}.[/] See cluster-tool --help.");
+        console.MarkupLineInterpolated($"[red]{usage.Message.TrimEnd('.')}.[/] See cluster-tool --help.");
         return ExitCode;
     }
 }

@@ -1,9 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -46,8 +43,7 @@ internal sealed class VerifyCommand : ClusterCommand<VerifyCommand.Settings>
         host.Console.WriteLine();
         if (tally.Failed > 0)
         {
-            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
-                $"{tally.Failed} of {tally.Total} requests failed ({string.Join(", ", tally.Failures.Select(pair => $"{pair.Key} × {pair.Value}"))}), above."));
+            throw new ClusterToolException($"{tally.Failed} of {tally.Total} requests failed ({tally.Failures}), above.");
         }
 
         var ready = path.Endpoints.Where(endpoint => endpoint.Ready && endpoint.Pod is not null).Select(endpoint => endpoint.Pod!);

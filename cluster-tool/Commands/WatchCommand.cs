@@ -1,8 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MinikubeDemo.ClusterTool.Commands;
@@ -39,8 +37,7 @@ internal sealed class WatchCommand : ClusterCommand<WatchCommand.Settings>
         await session.RunAsync(cancellationToken);
         if (session.Requests.Failed > 0)
         {
-            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
-                $"{session.Requests.Failed} of {session.Requests.Total} requests failed while watching ({string.Join(", ", session.Requests.Failures.Select(pair => $"{pair.Key} × {pair.Value}"))}); each failure is above."));
+            throw new ClusterToolException($"{session.Requests.Failed} of {session.Requests.Total} requests failed while watching ({session.Requests.Failures}); each failure is above.");
         }
 
         if (settings.ExpectEndpointChange && session.EndpointChanges == 0)

@@ -1,11 +1,9 @@
-using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>The wait for the cluster's DNS (CoreDNS, labelled <c>k8s-app=kube-dns</c> in kube-system): the fetcher finds the server through it.</summary>
-public static class ClusterDnsWait
+internal static class ClusterDnsWait
 {
     public static async Task RunAsync(ToolHost host, DemoCluster cluster, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -28,6 +26,6 @@ public static class ClusterDnsWait
         [var dns, ..] => (
             (dns.Status?.AvailableReplicas ?? 0) >= Math.Max(dns.Spec?.Replicas ?? 1, 1),
             dns.Metadata.Name,
-            string.Create(CultureInfo.InvariantCulture, $"kube-system/{dns.Metadata.Name} {dns.Status?.AvailableReplicas ?? 0}/{dns.Spec?.Replicas ?? 1} available")),
+            $"kube-system/{dns.Metadata.Name} {dns.Status?.AvailableReplicas ?? 0}/{dns.Spec?.Replicas ?? 1} available"),
     };
 }

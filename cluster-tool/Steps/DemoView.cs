@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>The chapter's Figure 1 at one moment: the server Deployment, its Service's endpoints, its pods.</summary>
-public sealed record DemoView(RolloutState? Server, IReadOnlyList<EndpointEntry> Endpoints, IReadOnlyList<PodView> Pods)
+internal sealed record DemoView(RolloutState? Server, IReadOnlyList<EndpointEntry> Endpoints, IReadOnlyList<PodView> Pods)
 {
     public static DemoView Empty { get; } = new(null, [], []);
 

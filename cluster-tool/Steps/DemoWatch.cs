@@ -1,6 +1,5 @@
 using k8s.Models;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -8,7 +7,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// Watches the server's Deployment, its Service's EndpointSlices and its pods (three list-then-watch loops), and
 /// hands on the whole view each time any of them changes. Drawing is the caller's.
 /// </summary>
-public sealed class DemoWatch(DemoCluster cluster)
+internal sealed class DemoWatch(DemoCluster cluster)
 {
     private readonly Lock _gate = new();
     private DemoView _view = DemoView.Empty;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -10,7 +7,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// already existed, because the image tag stays 1.0 and unchanged manifests would leave its pods on the previous
 /// build. kubectl gets the kubeconfig files, context and namespace the API client uses.
 /// </summary>
-public sealed class DeployStep(ToolHost host, ClusterConnection connection)
+internal sealed class DeployStep(ToolHost host, ClusterConnection connection)
 {
     public const string ManifestFolder = "k8s/";
 
@@ -44,7 +41,7 @@ public sealed class DeployStep(ToolHost host, ClusterConnection connection)
     /// <summary>Removes what k8s/ holds (not k8s/gateway-api/, which was applied on its own), waiting at most <paramref name="timeout"/>.</summary>
     public Task DeleteAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _kubectl.RunAsync("kubectl", ["delete", "-f", ManifestFolder, .. Target(), "--ignore-not-found",
-            string.Create(CultureInfo.InvariantCulture, $"--timeout={timeout.TotalSeconds:0}s")], cancellationToken);
+            $"--timeout={timeout.TotalSeconds:0}s"], cancellationToken);
 
     private List<string> Target() =>
         connection.Context is { } context ? ["--context", context, "--namespace", connection.Namespace] : ["--namespace", connection.Namespace];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using k8s.Models;
@@ -6,7 +5,7 @@ using k8s.Models;
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Reads a Service's EndpointSlices the way `kubectl get endpoints` presents them.</summary>
-public static class EndpointList
+internal static class EndpointList
 {
     /// <summary>kubectl shows at most this many endpoints, then "+ N more...".</summary>
     private const int KubectlShownEndpoints = 3;
@@ -81,13 +80,13 @@ public static class EndpointList
     }
 
     internal static string Count(int count, string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+        $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     /// <summary>address:port as a socket's endpoint prints it, an IPv6 address in brackets.</summary>
     public static string FormatEndpoint(string address, int port) =>
         IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
-            ? string.Create(CultureInfo.InvariantCulture, $"[{address}]:{port}")
-            : string.Create(CultureInfo.InvariantCulture, $"{address}:{port}");
+            ? $"[{address}]:{port}"
+            : $"{address}:{port}";
 
     // Hex of the address bytes sorts numerically within a family (so .9 comes before .12), IPv4 before IPv6.
     private static string AddressOrderKey(string address) =>

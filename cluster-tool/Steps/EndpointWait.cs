@@ -1,7 +1,4 @@
-using System.Globalization;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -10,11 +7,10 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// changes, until its rollout is complete and it lists exactly one ready endpoint per ready replica; then the list
 /// the way the chapter shows `kubectl get endpoints`.
 /// </summary>
-public static class EndpointWait
+internal static class EndpointWait
 {
     public static async Task<IReadOnlyList<string>> RunAsync(ToolHost host, DemoCluster cluster, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
         string? shown = null;
         WaitResult<Progress>? result = null;
         await host.Console.Status().StartAsync($"Waiting for {DemoContract.Server.Service} to list every ready replica", async _ =>

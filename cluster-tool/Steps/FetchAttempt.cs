@@ -1,12 +1,10 @@
-using System.Globalization;
 using System.Net;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>One try of the fetcher through its Service: its reply, or why there was none; judged against the chapter's exact body.</summary>
-public sealed record FetchAttempt(FetcherReply? Reply, string? NoReply)
+internal sealed record FetchAttempt(FetcherReply? Reply, string? NoReply)
 {
     /// <summary>Null when the reply is the chapter's; otherwise what went wrong and where to look.</summary>
     public string? Problem => Reply is { } reply ? ProblemOf(reply.Status, reply.Body) : NoReply;
@@ -17,7 +15,6 @@ public sealed record FetchAttempt(FetcherReply? Reply, string? NoReply)
     /// <summary>One try through the service proxy: a proxy that did not answer in time, or a dropped connection, is a failed try.</summary>
     public static async Task<FetchAttempt> TryAsync(DemoCluster cluster, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
         try
         {
             return new FetchAttempt(await cluster.FetchAsync(cancellationToken), null);
@@ -40,7 +37,7 @@ public sealed record FetchAttempt(FetcherReply? Reply, string? NoReply)
             return null;
         }
 
-        var got = string.Create(CultureInfo.InvariantCulture, $"got {(int)status} {Shorten(body)}");
+        var got = $"got {(int)status} {Shorten(body)}";
         return status switch
         {
             HttpStatusCode.OK =>

@@ -1,11 +1,9 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Requests through the fetcher's Service, as Verify sends them: the first answer waited for, then many, tallied.</summary>
-public static class FetcherTraffic
+internal static class FetcherTraffic
 {
     /// <summary>On a new cluster DNS and the NetworkPolicy may take a few seconds to be in force: the first answer is waited for this long.</summary>
     public static readonly TimeSpan FirstAnswerLimit = TimeSpan.FromSeconds(60);
@@ -16,7 +14,6 @@ public static class FetcherTraffic
     /// </summary>
     public static async Task<FetcherReply> FirstAnswerAsync(ToolHost host, DemoCluster cluster, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
         WaitResult<FetchAttempt>? result = null;
         var waitingFor = $"Waiting up to {FirstAnswerLimit.TotalSeconds:0} s for the fetcher's first answer (on a new cluster, DNS and the NetworkPolicy take a few seconds)";
         await host.Console.Status().StartAsync(waitingFor, async status =>
@@ -42,7 +39,6 @@ public static class FetcherTraffic
     /// <summary><paramref name="requests"/> requests, <paramref name="concurrency"/> at a time, with a progress bar.</summary>
     public static async Task<TrafficTally> SendAsync(ToolHost host, DemoCluster cluster, int requests, int concurrency, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
         var attempts = new FetchAttempt[requests];
         await host.Console.Progress()
             .AutoClear(true)

@@ -1,6 +1,4 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -9,7 +7,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// <c>imagePullPolicy: Never</c>: every node must hold both. Each kind of cluster gets the commands its own tools take;
 /// minikube's, whose exit codes cannot be trusted, are in <see cref="MinikubeImages"/>.
 /// </summary>
-public sealed class ImagesStep(ToolHost host)
+internal sealed class ImagesStep(ToolHost host)
 {
     private readonly StepCommands _commands = new(host);
 
@@ -18,7 +16,6 @@ public sealed class ImagesStep(ToolHost host)
     /// <param name="inNodes">Where minikube builds: in its nodes (true), on this machine (false), or in its nodes only where this machine has no Docker engine (null).</param>
     public async Task RunAsync(ClusterIdentity cluster, bool? inNodes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
         host.Console.MarkupLineInterpolated($"Building the images for the {cluster} (--cluster=<kind> to choose another).");
         if (inNodes == true && cluster.Kind != ClusterKind.Minikube)
         {

@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Lays out rows the way kubectl's table printer does: left-aligned columns, three spaces apart.</summary>
-public static class KubectlTable
+internal static class KubectlTable
 {
     private const int ColumnGap = 3;
 

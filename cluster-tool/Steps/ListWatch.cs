@@ -9,7 +9,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// list's version. When a watch ends, whether its time is up, the connection dropped or the version is too old,
 /// it lists again, so no change is missed.
 /// </summary>
-public static class ListWatch
+internal static class ListWatch
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -47,19 +47,16 @@ public static class ListWatch
             changed([.. objects.Values]);
             try
             {
-                await foreach (var (type, item) in watch(version, cancellationToken))
+                // Bookmarks only move the version on, and the next list starts afresh anyway.
+                await foreach (var (type, item) in watch(version, cancellationToken).Where(change => change.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted))
                 {
-                    switch (type)
+                    if (type == WatchEventType.Deleted)
                     {
-                        case WatchEventType.Added or WatchEventType.Modified:
-                            objects[item.Metadata.Name] = item;
-                            break;
-                        case WatchEventType.Deleted:
-                            objects.Remove(item.Metadata.Name);
-                            break;
-                        default:
-                            // Bookmarks only move the version on; the next list starts afresh anyway.
-                            continue;
+                        objects.Remove(item.Metadata.Name);
+                    }
+                    else
+                    {
+                        objects[item.Metadata.Name] = item;
                     }
 
                     changed([.. objects.Values]);

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using CliWrap;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -12,7 +9,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// The demo without a cluster: publishes both services, runs them as processes (the fetcher pointed at the server),
 /// calls both, shows what they answered and which instance did, and stops them as Ctrl+C does.
 /// </summary>
-public sealed class LocalRun(ToolHost host)
+internal sealed class LocalRun(ToolHost host)
 {
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
@@ -23,8 +20,7 @@ public sealed class LocalRun(ToolHost host)
     {
         foreach (var port in new[] { serverPort, fetcherPort }.Where(port => !IsFree(port)))
         {
-            throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture,
-                $"Port {port} is in use on 127.0.0.1: stop what listens there, or pass another with --server-port=<n> / --fetcher-port=<n>."));
+            throw new ClusterToolException($"Port {port} is in use on 127.0.0.1: stop what listens there, or pass another with --server-port=<n> / --fetcher-port=<n>.");
         }
 
         var output = Path.Combine(host.Repository, "artifacts", "local");
@@ -108,7 +104,7 @@ public sealed class LocalRun(ToolHost host)
             var every = host.Console.Profile.Capabilities.Interactive ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(15);
             while (await Task.WhenAny(publish, Task.Delay(every, host.Time, cancellationToken)) != publish)
             {
-                status.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{what}: {host.Time.GetElapsedTime(started).TotalSeconds:0} s")));
+                status.Status(Markup.Escape($"{what}: {host.Time.GetElapsedTime(started).TotalSeconds:0} s"));
             }
 
             result = await publish;
@@ -119,7 +115,7 @@ public sealed class LocalRun(ToolHost host)
             throw new ClusterToolException($"dotnet publish {app.Project}/ failed with exit code {result.ExitCode}:{Environment.NewLine}{(result.StandardOutput + result.StandardError).Trim()}");
         }
 
-        Say(string.Create(CultureInfo.InvariantCulture, $"[grey]Published {app.Project} in {host.Time.GetElapsedTime(started).TotalSeconds:0} s.[/]"));
+        Say($"[grey]Published {app.Project} in {host.Time.GetElapsedTime(started).TotalSeconds:0} s.[/]");
     }
 
     /// <summary>
@@ -145,33 +141,24 @@ public sealed class LocalRun(ToolHost host)
 
     private async Task WaitUntilReadyAsync(HttpClient http, Uri readiness, string label, Task process, CancellationToken cancellationToken)
     {
-        var started = host.Time.GetTimestamp();
-        while (true)
+        var ready = await Poll.UntilAsync(host, async token =>
         {
-            if (process.IsCompleted)
-            {
-                throw new ClusterToolException($"The {label} stopped before it answered at {readiness} (its lines are above).");
-            }
-
             try
             {
-                using var response = await http.GetAsync(readiness, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                using var response = await http.GetAsync(readiness, token);
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
                 // Not listening yet.
+                return false;
             }
-
-            if (host.Time.GetElapsedTime(started) >= ReadyLimit)
-            {
-                throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture, $"The {label} did not answer at {readiness} within {ReadyLimit.TotalSeconds:0} s."));
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), host.Time, cancellationToken);
+        }, answered => answered ? WaitEnd.Done : process.IsCompleted ? WaitEnd.Failed : null, ReadyLimit, null, cancellationToken);
+        if (ready.End != WaitEnd.Done)
+        {
+            throw new ClusterToolException(ready.End == WaitEnd.Failed
+                ? $"The {label} stopped before it answered at {readiness} (its lines are above)."
+                : $"The {label} did not answer at {readiness} within {ReadyLimit.TotalSeconds:0} s.");
         }
     }
 
@@ -185,7 +172,7 @@ public sealed class LocalRun(ToolHost host)
             await process.ContinueWith(_ => { }, TaskScheduler.Default);
             if (kill.IsCancellationRequested)
             {
-                throw new ClusterToolException(string.Create(CultureInfo.InvariantCulture, $"The {label} did not stop within {StopLimit.TotalSeconds:0} s of Ctrl+C."));
+                throw new ClusterToolException($"The {label} did not stop within {StopLimit.TotalSeconds:0} s of Ctrl+C.");
             }
 
             Say($"[grey]Stopped the {label} as Ctrl+C does.[/]");

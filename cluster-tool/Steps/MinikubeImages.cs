@@ -1,6 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MinikubeDemo.ClusterTool.Cluster;
-using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -9,7 +9,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// whatever happened on a node, and say why only in minikube's own log (pkg/minikube/machine/cache_images.go
 /// DoLoadImages: "Live pushes are not considered a failure"; build_images.go BuildImage, kubernetes/minikube#16576).
 /// </summary>
-public sealed class MinikubeImages(ToolHost host, ImagesStep images)
+internal sealed class MinikubeImages(ToolHost host, ImagesStep images)
 {
     /// <summary>A label that differs on every build, so that a successful build always changes the image's ID.</summary>
     public const string BuildLabel = "minikube-demo.build";
@@ -19,7 +19,6 @@ public sealed class MinikubeImages(ToolHost host, ImagesStep images)
     /// <param name="inNodes">Build in every node with `minikube image build --all`; null: there when this machine has no Docker engine.</param>
     public async Task RunAsync(ClusterIdentity cluster, bool? inNodes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
         var profile = ImagesStep.RequireName(cluster);
         var build = Guid.NewGuid().ToString("N");
         if (await DriverAsync(profile, cancellationToken) == "none")
@@ -130,32 +129,23 @@ public sealed class MinikubeImages(ToolHost host, ImagesStep images)
     /// <summary>The IDs of the demo's images in crictl's JSON listing (cri-tools' cmd/crictl/image.go), whatever registry prefix the runtime gave their tags.</summary>
     public static Dictionary<string, string> DemoImageIds(string crictlJson, string node)
     {
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        JsonArray? images;
         try
         {
-            using var listing = JsonDocument.Parse(crictlJson);
-            foreach (var image in listing.RootElement.GetProperty("images").EnumerateArray())
-            {
-                var id = image.GetProperty("id").GetString() ?? "";
-                var tags = image.TryGetProperty("repoTags", out var repoTags) && repoTags.ValueKind == JsonValueKind.Array
-                    ? repoTags.EnumerateArray().Select(tag => tag.GetString() ?? "")
-                    : [];
-                foreach (var tag in tags)
-                {
-                    var local = tag.StartsWith("docker.io/library/", StringComparison.Ordinal) ? tag["docker.io/library/".Length..]
-                        : tag.StartsWith("localhost/", StringComparison.Ordinal) ? tag["localhost/".Length..] : tag;
-                    if (ImagesStep.Images.Contains(local))
-                    {
-                        ids[local] = id;
-                    }
-                }
-            }
+            images = JsonNode.Parse(crictlJson)?["images"] as JsonArray;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException)
         {
-            throw new ClusterToolException($"The image list of minikube node {node} (sudo crictl images -o json) is not what crictl prints: {e.Message}", e);
+            images = null;
         }
 
-        return ids;
+        return (images ?? throw new ClusterToolException($"The image list of minikube node {node} (sudo crictl images -o json) is not what crictl prints: {crictlJson.Trim()}"))
+            .SelectMany(image => (image?["repoTags"] as JsonArray ?? []).Select(tag => (Id: image?["id"]?.ToString(), Tag: Local(tag?.ToString() ?? ""))))
+            .Where(image => image.Id is not null && ImagesStep.Images.Contains(image.Tag))
+            .DistinctBy(image => image.Tag)
+            .ToDictionary(image => image.Tag, image => image.Id!, StringComparer.Ordinal);
+
+        static string Local(string tag) => tag.StartsWith("docker.io/library/", StringComparison.Ordinal) ? tag["docker.io/library/".Length..]
+            : tag.StartsWith("localhost/", StringComparison.Ordinal) ? tag["localhost/".Length..] : tag;
     }
 }

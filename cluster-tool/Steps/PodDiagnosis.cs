@@ -1,10 +1,9 @@
-using System.Globalization;
 using k8s.Models;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Turns pod statuses into problems a person can act on.</summary>
-public static class PodDiagnosis
+internal static class PodDiagnosis
 {
     private static readonly HashSet<string> MissingImageReasons = new(StringComparer.Ordinal) { "ErrImageNeverPull", "InvalidImageName" };
     private static readonly HashSet<string> PullReasons = new(StringComparer.Ordinal) { "ErrImagePull", "ImagePullBackOff" };
@@ -44,33 +43,26 @@ public static class PodDiagnosis
     }
 
     /// <summary>The message for one problem, ending in what to do.</summary>
-    public static string Describe(PodProblem problem, IReadOnlyList<string> lastLogLines)
+    public static string Describe(PodProblem problem, IReadOnlyList<string> lastLogLines) => problem.Kind switch
     {
-        switch (problem.Kind)
-        {
-            case PodProblemKind.ImageMissing:
-                return $"Pod {problem.Pod}: {problem.Detail}. imagePullPolicy is Never, so the image must already be in the cluster's image store: " +
-                       "build it there with dotnet cake --target=Images (on minikube, `minikube image ls` lists what the node has).";
-            case PodProblemKind.CrashLooping:
-                var logs = lastLogLines.Count == 0
-                    ? "  (the container wrote no log lines)"
-                    : string.Join(Environment.NewLine, lastLogLines.Select(line => $"  | {line}"));
-                return $"Pod {problem.Pod} is crash-looping: {problem.Detail}. Its last log lines:{Environment.NewLine}{logs}{Environment.NewLine}" +
-                       "Fix the cause, rebuild the image (dotnet cake --target=Images) and redeploy (dotnet cake --target=Deploy).";
-            case PodProblemKind.ImagePullFailing:
-                return $"Pod {problem.Pod}: {problem.Detail}. The manifests use imagePullPolicy: Never, so check the image name in k8s/ (kubectl describe pod {problem.Pod}).";
-            case PodProblemKind.ContainerConfigError:
-                return $"Pod {problem.Pod}: the container cannot start: {problem.Detail}. Check its settings in k8s/ (kubectl describe pod {problem.Pod}).";
-            case PodProblemKind.ContainerConfigPending:
-                return $"Pod {problem.Pod}: the kubelet cannot make the container's configuration yet: {problem.Detail}.";
-            case PodProblemKind.ContainerStartFailing:
-                return $"Pod {problem.Pod}: the runtime could not start the container: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
-            case PodProblemKind.Unschedulable:
-                return $"Pod {problem.Pod} cannot be scheduled: {problem.Detail}. Free resources on the node or lower resources.requests in k8s/.";
-            default:
-                return $"Pod {problem.Pod} is running but not ready: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.";
-        }
-    }
+        PodProblemKind.ImageMissing =>
+            $"Pod {problem.Pod}: {problem.Detail}. imagePullPolicy is Never, so the image must already be in the cluster's image store: " +
+            "build it there with dotnet cake --target=Images (on minikube, `minikube image ls` lists what the node has).",
+        PodProblemKind.CrashLooping =>
+            $"Pod {problem.Pod} is crash-looping: {problem.Detail}. Its last log lines:{Environment.NewLine}" +
+            (lastLogLines.Count == 0 ? "  (the container wrote no log lines)" : string.Join(Environment.NewLine, lastLogLines.Select(line => $"  | {line}"))) +
+            $"{Environment.NewLine}Fix the cause, rebuild the image (dotnet cake --target=Images) and redeploy (dotnet cake --target=Deploy).",
+        PodProblemKind.ImagePullFailing =>
+            $"Pod {problem.Pod}: {problem.Detail}. The manifests use imagePullPolicy: Never, so check the image name in k8s/ (kubectl describe pod {problem.Pod}).",
+        PodProblemKind.ContainerConfigError =>
+            $"Pod {problem.Pod}: the container cannot start: {problem.Detail}. Check its settings in k8s/ (kubectl describe pod {problem.Pod}).",
+        PodProblemKind.ContainerConfigPending => $"Pod {problem.Pod}: the kubelet cannot make the container's configuration yet: {problem.Detail}.",
+        PodProblemKind.ContainerStartFailing =>
+            $"Pod {problem.Pod}: the runtime could not start the container: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.",
+        PodProblemKind.Unschedulable =>
+            $"Pod {problem.Pod} cannot be scheduled: {problem.Detail}. Free resources on the node or lower resources.requests in k8s/.",
+        _ => $"Pod {problem.Pod} is running but not ready: {problem.Detail}. See its events: kubectl describe pod {problem.Pod}.",
+    };
 
     private static (PodProblemKind Kind, string Detail)? Classify(V1ContainerStatus container)
     {
@@ -105,13 +97,13 @@ public static class PodDiagnosis
 
     private static string LastExit(V1ContainerStatus container)
     {
-        var restarts = string.Create(CultureInfo.InvariantCulture, $"{container.RestartCount} restart{(container.RestartCount == 1 ? "" : "s")}");
+        var restarts = $"{container.RestartCount} restart{(container.RestartCount == 1 ? "" : "s")}";
         if (container.LastState?.Terminated is not { } terminated)
         {
             return restarts;
         }
 
-        var exit = string.Create(CultureInfo.InvariantCulture, $"{restarts}, last exit code {terminated.ExitCode}");
+        var exit = $"{restarts}, last exit code {terminated.ExitCode}";
         // OOMKilled means the memory limit in k8s/ is too small for the app.
         return terminated.Reason is { Length: > 0 } reason ? $"{exit} ({reason})" : exit;
     }

@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>What keeps a pod from running and ready, as far as the rollout wait tells them apart.</summary>
-public enum PodProblemKind
+internal enum PodProblemKind
 {
     /// <summary>The image is not on the node (ErrImageNeverPull) or its name is invalid: it will not appear by waiting.</summary>
     ImageMissing,

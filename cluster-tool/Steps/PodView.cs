@@ -1,4 +1,4 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>One server pod as a person follows it: starting, ready, terminating.</summary>
-public sealed record PodView(string Name, string State, string? Node);
+internal sealed record PodView(string Name, string State, string? Node);

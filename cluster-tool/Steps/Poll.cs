@@ -3,14 +3,11 @@ using MinikubeDemo.ClusterTool.Cluster;
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Looks at the cluster every <see cref="ToolHost.PollInterval"/> until a judge says done or failed, or the time runs out.</summary>
-public static class Poll
+internal static class Poll
 {
     public static async Task<WaitResult<T>> UntilAsync<T>(ToolHost host, Func<CancellationToken, Task<T>> look, Func<T, WaitEnd?> judge, TimeSpan timeout,
         Action<T, TimeSpan>? seen, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(look);
-        ArgumentNullException.ThrowIfNull(judge);
         var started = host.Time.GetTimestamp();
         while (true)
         {

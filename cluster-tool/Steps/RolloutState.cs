@@ -1,10 +1,9 @@
-using System.Globalization;
 using k8s.Models;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Where one Deployment's rollout stands, judged as `kubectl rollout status` judges it.</summary>
-public sealed record RolloutState(string Deployment, bool Exists, bool Observed, int Desired, int Updated, int Ready, int Available, int Current, string? Failure)
+internal sealed record RolloutState(string Deployment, bool Exists, bool Observed, int Desired, int Updated, int Ready, int Available, int Current, string? Failure)
 {
     /// <summary>
     /// Done as kubectl's DeploymentStatusViewer says (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go):
@@ -21,10 +20,10 @@ public sealed record RolloutState(string Deployment, bool Exists, bool Observed,
                 return "not found";
             }
 
-            var summary = string.Create(CultureInfo.InvariantCulture, $"{Ready}/{Desired} ready, {Updated}/{Desired} updated");
+            var summary = $"{Ready}/{Desired} ready, {Updated}/{Desired} updated";
             if (Current > Updated)
             {
-                summary += string.Create(CultureInfo.InvariantCulture, $", {Current - Updated} old still running");
+                summary += $", {Current - Updated} old still running";
             }
 
             return Failure is null ? summary : $"{summary}; {Failure}";
@@ -62,7 +61,7 @@ public sealed record RolloutState(string Deployment, bool Exists, bool Observed,
             states.Select(state => (IReadOnlyList<string>)
             [
                 state.Deployment,
-                string.Create(CultureInfo.InvariantCulture, $"{state.Ready}/{state.Desired}"),
+                $"{state.Ready}/{state.Desired}",
                 state.Updated.ToString(CultureInfo.InvariantCulture),
                 state.Available.ToString(CultureInfo.InvariantCulture),
             ]));
@@ -72,7 +71,7 @@ public sealed record RolloutState(string Deployment, bool Exists, bool Observed,
     {
         var pending = states.Where(state => !state.Complete).ToList();
         var lines = pending.Select(state => $"  {state.Deployment}: {state.Summary}");
-        var message = string.Create(CultureInfo.InvariantCulture, $"Not ready after {timeout.TotalSeconds:0} s:{Environment.NewLine}") + string.Join(Environment.NewLine, lines);
+        var message = $"Not ready after {timeout.TotalSeconds:0} s:{Environment.NewLine}" + string.Join(Environment.NewLine, lines);
         return pending.Any(state => !state.Exists)
             ? message + Environment.NewLine + "Deploy first: dotnet cake --target=Deploy (it runs kubectl apply -f k8s/)."
             : message;

@@ -1,5 +1,4 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -8,14 +7,13 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// kubelet is still retrying as it is seen, the `kubectl get deployments` lines once done, and at once the reason,
 /// with what to do, when a pod fails in a way that waiting will not mend.
 /// </summary>
-public static class RolloutWait
+internal static class RolloutWait
 {
     private const int LogLinesShown = 15;
 
     public static async Task<IReadOnlyList<RolloutState>> RunAsync(ToolHost host, DemoCluster cluster, IReadOnlyList<string> deployments, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(host);
         WaitResult<Progress>? result = null;
         await host.Console.Progress()
             .AutoClear(false)
@@ -90,7 +88,8 @@ public static class RolloutWait
 
             foreach (var problem in PodDiagnosis.Diagnose(await cluster.ReadNewestPodsAsync(deployment, cancellationToken)))
             {
-                var logs = problem.WantsLogs ? await cluster.ReadPreviousLogAsync(problem.Pod, problem.Container, LogLinesShown, cancellationToken) : [];
+                // A crash loop is explained by the last lines of the run that crashed.
+                var logs = problem.Kind == PodProblemKind.CrashLooping ? await cluster.ReadPreviousLogAsync(problem.Pod, problem.Container, LogLinesShown, cancellationToken) : [];
                 problems.Add((problem, PodDiagnosis.Describe(problem, logs)));
             }
         }

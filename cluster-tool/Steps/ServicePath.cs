@@ -1,5 +1,4 @@
 using k8s.Models;
-using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -7,7 +6,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// The chapter's Figure 2 as this cluster has it: the name the fetcher calls, what cluster DNS makes of it, the
 /// Service that name stands for, and the endpoints kube-proxy sends the connections to.
 /// </summary>
-public sealed record ServicePath(string UpstreamUrl, string Namespace, V1Service Service, IReadOnlyList<EndpointEntry> Endpoints)
+internal sealed record ServicePath(string UpstreamUrl, string Namespace, V1Service Service, IReadOnlyList<EndpointEntry> Endpoints)
 {
     /// <summary>The name as the fetcher writes it: minikube-demo-server-service.</summary>
     public string Name => new Uri(UpstreamUrl).Host;

@@ -1,51 +1,43 @@
-using System.Globalization;
-using MinikubeDemo.Contract;
-using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>Draws Figure 2 from live data: name, DNS, Service, endpoints, and what the requests through the fetcher did.</summary>
-public static class ServicePathView
+internal static class ServicePathView
 {
     private const int BarWidth = 30;
 
     public static IRenderable Render(ServicePath path, TrafficTally tally)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(tally);
-        var root = new Tree(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"GET / through {DemoContract.Fetcher.Service}: {tally.Total} requests, {tally.Total - tally.Failed} answered with the chapter's body")));
+        var root = new Tree(Markup.Escape($"GET / through {DemoContract.Fetcher.Service}: {tally.Total} requests, {tally.Total - tally.Failed} answered with the chapter's body"));
         var calls = root.AddNode(Markup.Escape($"the fetcher calls {path.UpstreamUrl}"));
         var dns = calls.AddNode(Markup.Escape($"cluster DNS: {path.Name} is {path.FullName}"));
         var service = dns.AddNode(Markup.Escape(ServiceLine(path)));
 
         foreach (var (address, count) in tally.Addresses)
         {
-            service.AddNode(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"the fetcher connected to {address} ({Describe(path, address)}): {count} answers")));
+            service.AddNode(Markup.Escape($"the fetcher connected to {address} ({Describe(path, address)}): {count} answers"));
         }
 
-        var endpoints = service.AddNode(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"EndpointSlices: {path.Endpoints.Count(endpoint => endpoint.Ready)} ready of {path.Endpoints.Count}")));
+        var endpoints = service.AddNode(Markup.Escape($"EndpointSlices: {path.Endpoints.Count(endpoint => endpoint.Ready)} ready of {path.Endpoints.Count}"));
         var answers = tally.Instances.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
         var most = Math.Max(1, answers.Values.DefaultIfEmpty(0).Max());
         foreach (var endpoint in path.Endpoints)
         {
             var count = endpoint.Pod is { } pod ? answers.GetValueOrDefault(pod) : 0;
             var bar = new string('█', (int)Math.Round(BarWidth * (double)count / most));
-            endpoints.AddNode(string.Create(CultureInfo.InvariantCulture,
-                $"{Markup.Escape(endpoint.Endpoint)}  pod {Markup.Escape(endpoint.Pod ?? "?")}  node {Markup.Escape(endpoint.Node ?? "?")}{(endpoint.Ready ? "" : "  [yellow](not ready)[/]")}  {count,4} answers [aqua]{bar}[/]"));
+            endpoints.AddNode($"{Markup.Escape(endpoint.Endpoint)}  pod {Markup.Escape(endpoint.Pod ?? "?")}  node {Markup.Escape(endpoint.Node ?? "?")}{(endpoint.Ready ? "" : "  [yellow](not ready)[/]")}  {count,4} answers [aqua]{bar}[/]");
         }
 
         foreach (var (pod, count) in tally.Instances.Where(pair => path.Endpoints.All(endpoint => endpoint.Pod != pair.Key)))
         {
             // An answer from a pod the slices no longer list: it was replaced while the requests ran.
-            endpoints.AddNode(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{pod} (no longer listed): {count} answers")));
+            endpoints.AddNode(Markup.Escape($"{pod} (no longer listed): {count} answers"));
         }
 
         if (tally.Failed > 0)
         {
-            root.AddNode($"[red]{Markup.Escape(string.Join(", ", tally.Failures.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} × {pair.Value}"))))} failed[/]");
+            root.AddNode($"[red]{Markup.Escape(tally.Failures)} failed[/]");
         }
 
         return root;
@@ -55,10 +47,10 @@ public static class ServicePathView
     {
         var spec = path.Service.Spec;
         var port = path.Port;
-        var ports = port is null ? "no port" : string.Create(CultureInfo.InvariantCulture, $"port {port.Port}");
+        var ports = port is null ? "no port" : $"port {port.Port}";
         if (port?.NodePort is { } nodePort)
         {
-            ports += string.Create(CultureInfo.InvariantCulture, $", node port {nodePort}");
+            ports += $", node port {nodePort}";
         }
 
         return $"Service {path.Service.Metadata.Name}: {spec?.Type ?? "ClusterIP"}, ClusterIP {path.ClusterIp ?? "None (headless)"}, {ports}";

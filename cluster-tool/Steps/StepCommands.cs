@@ -1,5 +1,4 @@
 using MinikubeDemo.ClusterTool.Cluster;
-using Spectre.Console;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -7,7 +6,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// Runs a step's programs: shows each command and, as it comes, its output, and turns a failure into one message
 /// that names the command and its reason.
 /// </summary>
-public sealed class StepCommands(ToolHost host, IReadOnlyDictionary<string, string?>? environment = null)
+internal sealed class StepCommands(ToolHost host, IReadOnlyDictionary<string, string?>? environment = null)
 {
     private readonly Lock _echo = new();
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace MinikubeDemo.ClusterTool.Steps;
 
@@ -6,17 +5,13 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// What requests through the fetcher did: which server pod answered each (X-Upstream-Instance), which address the
 /// fetcher connected to for it (X-Upstream-Address), and the failures by status.
 /// </summary>
-public sealed class TrafficTally
+internal sealed class TrafficTally
 {
     public const string NoHeader = "(no header)";
 
     private readonly Dictionary<string, int> instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> failures = new(StringComparer.Ordinal);
-
-    public TrafficTally()
-    {
-    }
 
     public TrafficTally(IEnumerable<FetchAttempt> attempts)
     {
@@ -36,12 +31,11 @@ public sealed class TrafficTally
     /// <summary>Answers per address the fetcher connected to.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Addresses => Ordered(addresses);
 
-    /// <summary>Failures per status ("502", "no answer", ...).</summary>
-    public IReadOnlyList<KeyValuePair<string, int>> Failures => Ordered(failures);
+    /// <summary>The failures by status: "502 × 3, no answer × 1".</summary>
+    public string Failures => string.Join(", ", Ordered(failures).Select(pair => $"{pair.Key} × {pair.Value}"));
 
     public void Add(FetchAttempt attempt)
     {
-        ArgumentNullException.ThrowIfNull(attempt);
         Total++;
         if (attempt.Problem is not null)
         {

@@ -1,7 +1,7 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>How a wait ended.</summary>
-public enum WaitEnd
+internal enum WaitEnd
 {
     /// <summary>What was waited for happened.</summary>
     Done,

@@ -1,4 +1,4 @@
 namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>The last state a wait saw, and how it ended.</summary>
-public sealed record WaitResult<T>(T Last, WaitEnd End, TimeSpan Elapsed);
+internal sealed record WaitResult<T>(T Last, WaitEnd End, TimeSpan Elapsed);

@@ -6,30 +6,30 @@ namespace MinikubeDemo.Cluster.Tests.Steps;
 /// <summary>Which kind of cluster the current context is, from the context's name and the nodes the API lists.</summary>
 public sealed class ClusterIdentityTests
 {
-    public static TheoryData<string, V1Node[], ClusterKind, string?> Clusters => new()
+    public static TheoryData<string, V1Node[], string, string?> Clusters => new()
     {
         // minikube labels its nodes with the profile, whatever the context is named.
-        { "minikube", [MinikubeNode("minikube", primary: true)], ClusterKind.Minikube, "minikube" },
-        { "demo", [MinikubeNode("demo", primary: true), MinikubeNode("demo-m02", primary: false, profile: "demo")], ClusterKind.Minikube, "demo" },
-        { "kind-chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
-        { "admin@chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], ClusterKind.Kind, "chapter" },
-        { "k3d-demo", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], ClusterKind.K3d, "demo" },
+        { "minikube", [MinikubeNode("minikube", primary: true)], "minikube", "minikube" },
+        { "demo", [MinikubeNode("demo", primary: true), MinikubeNode("demo-m02", primary: false, profile: "demo")], "minikube", "demo" },
+        { "kind-chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], "kind", "chapter" },
+        { "admin@chapter", [Node("chapter-control-plane", "containerd://2.1.4", "v1.34.0", providerId: "kind://docker/chapter/chapter-control-plane")], "kind", "chapter" },
+        { "k3d-demo", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1", providerId: "k3s://k3d-demo-server-0")], "k3d", "demo" },
         // A k3d context renamed or merged into another kubeconfig: its nodes still carry k3d's names.
-        { "lab", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1"), Node("k3d-demo-agent-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3d, "demo" },
+        { "lab", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1"), Node("k3d-demo-agent-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], "k3d", "demo" },
         // Rancher Desktop runs k3s too: it is told by its context, not taken for a bare k3s.
-        { "rancher-desktop", [Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], ClusterKind.RancherDesktop, null },
-        { "default", [Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], ClusterKind.K3s, null },
-        { "docker-desktop", [Node("docker-desktop", "docker://28.4.0", "v1.34.1")], ClusterKind.DockerDesktop, null },
-        { "gke_project_zone_demo", [Node("gke-demo-pool-1", "containerd://1.7.27", "v1.33.5-gke.100")], ClusterKind.Docker, null },
+        { "rancher-desktop", [Node("lima-rancher-desktop", "containerd://2.0.5", "v1.33.4+k3s1", providerId: "k3s://lima-rancher-desktop")], "rancher-desktop", null },
+        { "default", [Node("edge-1", "containerd://2.0.5-k3s1", "v1.34.1+k3s1")], "k3s", null },
+        { "docker-desktop", [Node("docker-desktop", "docker://28.4.0", "v1.34.1")], "docker-desktop", null },
+        { "gke_project_zone_demo", [Node("gke-demo-pool-1", "containerd://1.7.27", "v1.33.5-gke.100")], "docker", null },
     };
 
     [Theory]
     [MemberData(nameof(Clusters))]
-    public void Tells_the_kind_and_name_from_the_context_and_the_nodes(string context, V1Node[] nodes, ClusterKind kind, string? name)
+    public void Tells_the_kind_and_name_from_the_context_and_the_nodes(string context, V1Node[] nodes, string kind, string? name)
     {
         var identity = ClusterIdentity.Detect(context, nodes);
 
-        Assert.Equal(kind, identity.Kind);
+        Assert.Equal(kind, ClusterIdentity.Describe(identity.Kind));
         Assert.Equal(name, identity.Name);
         Assert.Equal(nodes.Select(node => node.Metadata.Name), identity.Nodes.Select(node => node.Name));
     }
@@ -49,9 +49,8 @@ public sealed class ClusterIdentityTests
         var identity = ClusterIdentity.Detect("k3d-demo", [Node("k3d-demo-server-0", "containerd://2.0.5-k3s1", "v1.33.4+k3s1")], ClusterKind.K3s);
 
         Assert.Equal(ClusterKind.K3s, identity.Kind);
-        Assert.True(ClusterIdentity.TryParse("rancher-desktop", out var parsed));
-        Assert.Equal(ClusterKind.RancherDesktop, parsed);
-        Assert.False(ClusterIdentity.TryParse("minikub", out _));
+        Assert.Equal(ClusterKind.RancherDesktop, ClusterIdentity.Parse("rancher-desktop"));
+        Assert.Null(ClusterIdentity.Parse("minikub"));
     }
 
     private static V1Node MinikubeNode(string name, bool primary, string runtime = "docker://28.4.0", string? profile = null) =>

@@ -23,7 +23,6 @@ public sealed class PodDiagnosisTests
         var problem = Assert.Single(PodDiagnosis.Diagnose([pod]));
         Assert.Equal(PodProblemKind.CrashLooping, problem.Kind);
         Assert.True(problem.IsHardFailure);
-        Assert.True(problem.WantsLogs);
         Assert.Equal("minikube-demo-server", problem.Container);
 
         var message = PodDiagnosis.Describe(problem, ["Unhandled exception.", "System.IO.IOException: Read-only file system"]);
@@ -66,7 +65,6 @@ public sealed class PodDiagnosisTests
         var problem = Assert.Single(PodDiagnosis.Diagnose([pod]));
         Assert.Equal(PodProblemKind.ImageMissing, problem.Kind);
         Assert.True(problem.IsHardFailure);
-        Assert.False(problem.WantsLogs);
 
         var message = PodDiagnosis.Describe(problem, []);
         Assert.StartsWith($"Pod {PodName}: image minikube-demo-server:1.0 is not available ({reason}).", message, StringComparison.Ordinal);

@@ -81,7 +81,7 @@ public sealed class ClusterToolProcessTests
 
     [Theory]
     [InlineData("--requests: 'abc' is not a number", "verify", "--requests", "abc")]
-    [InlineData("--timeout: 'soon' is not a number", "wait", "--timeout=soon")]
+    [InlineData("--timeout: 'soon' is not a number", "deploy", "--timeout=soon")]
     [InlineData("Unknown option 'bogus'", "verify", "--bogus")]
     [InlineData("--cluster: 'minikub' is not one of", "images", "--cluster", "minikub")]
     [InlineData("--build-in: 'vm' is not host or node", "images", "--build-in", "vm")]
