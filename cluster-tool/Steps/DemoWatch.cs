@@ -29,15 +29,13 @@ internal sealed class DemoWatch(DemoCluster cluster)
 
     public Task RunAsync(Action<DemoView> changed, CancellationToken cancellationToken)
     {
+        // Under the lock: two watches changing the view at once must also hand it on in the order they changed it.
         void Update(Func<DemoView, DemoView> change)
         {
-            DemoView view;
             lock (_gate)
             {
-                view = _view = change(_view);
+                changed(_view = change(_view));
             }
-
-            changed(view);
         }
 
         void Relisted() => Interlocked.Increment(ref _relists);

@@ -92,7 +92,6 @@ internal sealed class LocalRun(ToolHost host)
     {
         string[] how = aot ? ["-p:PublishAot=true", "--use-current-runtime"] : ["-p:PublishAot=false"];
         var what = aot ? $"Publishing {app.Project} as a Native AOT binary (generating native code takes a minute or two)" : $"Publishing {app.Project}";
-        Say(Markup.Escape(what + "..."));
         var started = host.Time.GetTimestamp();
         ProcessResult? result = null;
         await host.Console.Status().StartAsync(Markup.Escape(what), async status =>
