@@ -79,7 +79,7 @@ class Contestant:
     hono_peer: str | None = None
     go_peer: str | None = None  # the Go contestant doing the same job, for the × Go ratios
     image: str | None = None
-    diagnostic: bool = False  # only there to explain a gap; not a contestant of the issue
+    diagnostic: bool = False  # only there to explain a gap; not a contestant with a target
 
 
 # ---------------------------------------------------------------- processes

@@ -90,7 +90,7 @@ def render(summary: dict) -> str:
                    "rss_end_mb", lambda r: f"{num(r['rss_idle_mb'], 1)} / {num(r['rss_end_mb'], 1)} MB",
                    marks=[(24, "24 idle")], inner="rss_idle_mb")
     parts.append(f'<text x="10" y="{h - 12}" class="foot">Medians of the rounds of one run on one machine; '
-                 'contestants on one core, load generator on the other. Red dashes: the issue\'s targets.</text>')
+                 'contestants on one core, load generator on the other. Red dashes: the targets.</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

@@ -68,7 +68,7 @@ def summarize(report: dict) -> dict:
 
 
 def targets(rows: dict[str, dict], rounds: list[dict]) -> list[dict]:
-    """Issue 11's targets, each checked against figures of the same run as the table."""
+    """The project's targets, each checked against figures of the same run as the table."""
     out = []
 
     def check(target: str, measured: float | None, limit: float, at_least: bool, text: str) -> None:
