@@ -26,6 +26,9 @@ var arguments = new (string Name, string Default, string Description)[]
     ("rounds", "3", "Bench: rounds of the full run."),
 };
 
+// A switch given bare (--aot) is on; Cake's Argument(name, false) reads a bare switch as false.
+bool Switch(string name) => HasArgument(name) && Argument(name, true);
+
 string Passed(params string[] names) =>
     string.Concat(names.Where(name => HasArgument(name)).Select(name => $" --{name} {new ProcessArgumentBuilder().AppendQuoted(Argument<string>(name)).Render()}"));
 
@@ -69,7 +72,7 @@ bool OnCluster() => !runsDefault || clusterAnswers.Value;
 Task("Local")
     .WithCriteria(() => !runsDefault || !clusterAnswers.Value)
     .Description("The demo without a cluster: publishes both services, runs them as local processes, calls both and stops them.")
-    .Does(() => ClusterTool("local" + Passed("server-port", "fetcher-port") + (Argument("aot", false) ? " --aot" : "")));
+    .Does(() => ClusterTool("local" + Passed("server-port", "fetcher-port") + (Switch("aot") ? " --aot" : "")));
 
 Task("Images")
     .WithCriteria(OnCluster)
@@ -92,7 +95,7 @@ Task("Scale")
 
 Task("Watch")
     .Description("Figure 1, live: the server's endpoints, pods and Deployment as they change, with a trickle of requests and each pod's share, until Ctrl+C or --duration; fails if a request failed.")
-    .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate") + (HasArgument("expect-endpoint-change") ? " --expect-endpoint-change" : "")));
+    .Does(() => ClusterTool("watch" + Passed("namespace", "duration", "rate") + (Switch("expect-endpoint-change") ? " --expect-endpoint-change" : "")));
 
 Task("Undeploy")
     .Description("kubectl delete -f k8s/: removes everything Deploy created (not k8s/gateway-api/, which is applied on its own).")
@@ -100,7 +103,7 @@ Task("Undeploy")
 
 Task("Bench")
     .Description("bench/run.sh: this server and fetcher against the course's Hono on Deno, Go and nginx, on loopback; writes bench/results.md and its chart.")
-    .Does(() => Run("bash", "bench/run.sh" + (HasArgument("smoke") ? " --smoke" : "") + (HasArgument("rounds") ? $" --rounds {Argument<int>("rounds")}" : "")));
+    .Does(() => Run("bash", "bench/run.sh" + (Switch("smoke") ? " --smoke" : "") + (HasArgument("rounds") ? $" --rounds {Argument<int>("rounds")}" : "")));
 
 Task("Default")
     .Description("Images, Deploy and Verify when the kubectl context reaches a cluster; otherwise Local.")

@@ -11,8 +11,10 @@ for _ in $(seq 1 300); do
   kill -0 "$watch" 2>/dev/null || break
   sleep 1
 done
-"$@"
+# A failed command still shows Watch's output and waits for it; the command's failure is the step's.
+command_status=0
+"$@" || command_status=$?
 status=0
 wait "$watch" || status=$?
 cat "$log"
-exit "$status"
+exit $((command_status != 0 ? command_status : status))

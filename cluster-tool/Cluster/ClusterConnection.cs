@@ -1,7 +1,6 @@
 using System.Net;
 using k8s;
 using k8s.Autorest;
-using k8s.Exceptions;
 using k8s.KubeConfigModels;
 
 namespace MinikubeDemo.ClusterTool.Cluster;
@@ -39,9 +38,10 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
                     // KubernetesClient would fall back to http://localhost:8080, which only ever says "connection refused".
                     : throw new ClusterToolException($"No Kubernetes cluster: there is no kubeconfig context (KUBECONFIG or ~/.kube/config names none, and this is not a pod). {StartHint}");
         }
-        catch (Exception e) when (e is KubeConfigException or ArgumentException or YamlDotNet.Core.YamlException)
+        catch (Exception e) when (e is not ClusterToolException)
         {
-            throw new ClusterToolException($"The kubeconfig cannot be used ({e.Message}). {StartHint}", e);
+            // Reading and checking local files only: whatever fails here (YAML, a missing certificate file) is the kubeconfig's.
+            throw new ClusterToolException($"The kubeconfig cannot be used ({string.Join(", ", files)}: {e.Message.TrimEnd('.')}). {StartHint}", e);
         }
 
         var description = config.CurrentContext is { Length: > 0 } named ? $"context {named} ({config.Host})" : config.Host;
@@ -66,22 +66,45 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
         }
     }
 
-    private static K8SConfiguration? Merge(List<string> files)
+    /// <summary>The files as kubectl merges them; null when none holds anything.</summary>
+    internal static K8SConfiguration? Merge(IEnumerable<string> files)
     {
-        var configs = files.Select(file => KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file))).ToList();
+        // kubectl reads an empty file as an empty config (client-go clientcmd/loader.go, Load).
+        var configs = files.Where(file => new FileInfo(file).Length > 0).Select(Load).ToList();
         if (configs.Count == 0)
         {
             return null;
         }
 
-        // Certificate paths relative to a later file are resolved against the first one's folder; minikube, kind and
-        // k3d write absolute paths or embedded data.
         var merged = configs[0];
         merged.CurrentContext = configs.Select(config => config.CurrentContext).FirstOrDefault(context => !string.IsNullOrEmpty(context));
         merged.Contexts = configs.SelectMany(config => config.Contexts ?? []).DistinctBy(context => context.Name).ToList();
         merged.Clusters = configs.SelectMany(config => config.Clusters ?? []).DistinctBy(cluster => cluster.Name).ToList();
         merged.Users = configs.SelectMany(config => config.Users ?? []).DistinctBy(user => user.Name).ToList();
         return merged;
+    }
+
+    /// <summary>
+    /// One file, its certificate paths made absolute against its own folder before the merge, as client-go's
+    /// ResolveLocalPaths does; KubernetesClient would resolve them against the first file's folder.
+    /// </summary>
+    private static K8SConfiguration Load(string file)
+    {
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file));
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        string? Absolute(string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, folder);
+        foreach (var cluster in config.Clusters ?? [])
+        {
+            cluster.ClusterEndpoint?.CertificateAuthority = Absolute(cluster.ClusterEndpoint.CertificateAuthority);
+        }
+
+        foreach (var credentials in (config.Users ?? []).Select(user => user.UserCredentials).OfType<UserCredentials>())
+        {
+            credentials.ClientCertificate = Absolute(credentials.ClientCertificate);
+            credentials.ClientKey = Absolute(credentials.ClientKey);
+        }
+
+        return config;
     }
 
     private static ClusterToolException? Explain(Exception failure, string description, CancellationToken cancellationToken) => failure switch

@@ -45,7 +45,7 @@ internal sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, I
             Label(node, MinikubePrimaryLabel) == "true",
             Label(node, "kubernetes.io/hostname"))).ToList();
         var minikubeProfile = nodes.Select(node => Label(node, MinikubeProfileLabel)).FirstOrDefault(profile => profile is { Length: > 0 });
-        var kindCluster = nodes.Select(node => KindClusterOf(node.Spec?.ProviderID)).FirstOrDefault(name => name is not null);
+        var kindCluster = nodes.Select(node => KindProviderId().Match(node.Spec?.ProviderID ?? "")).FirstOrDefault(match => match.Success)?.Groups["cluster"].Value;
         var k3dCluster = nodes.Select(node => K3dNode().Match(node.Metadata?.Name ?? "")).FirstOrDefault(match => match.Success)?.Groups["cluster"].Value;
         var kubeletIsK3s = nodes.Any(node => node.Status?.NodeInfo?.KubeletVersion?.Contains("+k3s", StringComparison.Ordinal) == true);
 
@@ -84,18 +84,9 @@ internal sealed partial record ClusterIdentity(ClusterKind Kind, string? Name, I
             ? version[..end].ToLower(CultureInfo.InvariantCulture)
             : "docker";
 
-    private static string? KindClusterOf(string? providerId)
-    {
-        const string Prefix = "kind://";
-        if (providerId?.StartsWith(Prefix, StringComparison.Ordinal) != true)
-        {
-            return null;
-        }
-
-        // kind://<provider>/<cluster>/<node>
-        var parts = providerId[Prefix.Length..].Split('/');
-        return parts.Length >= 2 && parts[1].Length > 0 ? parts[1] : null;
-    }
+    /// <summary>kind's provider ID: kind://&lt;provider&gt;/&lt;cluster&gt;/&lt;node&gt;.</summary>
+    [GeneratedRegex("^kind://[^/]*/(?<cluster>[^/]+)/")]
+    private static partial Regex KindProviderId();
 
     private static string? AfterPrefix(string? context, string prefix) =>
         context is not null && context.StartsWith(prefix, StringComparison.Ordinal) && context.Length > prefix.Length ? context[prefix.Length..] : null;

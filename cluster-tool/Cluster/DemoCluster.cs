@@ -42,7 +42,8 @@ internal sealed class DemoCluster(ClusterConnection connection)
 
     /// <summary>
     /// What `kubectl rollout restart` does: a new annotation on the pod template, so the Deployment rolls its pods
-    /// onto whatever the image tag names now (the tag stays 1.0 across builds).
+    /// onto whatever the image tag names now (the tag stays 1.0 across builds). kubectl writes whole seconds; this
+    /// writes milliseconds, so that two deploys within a second still roll twice.
     /// </summary>
     public async Task RestartAsync(string deployment, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -85,17 +86,19 @@ internal sealed class DemoCluster(ClusterConnection connection)
     /// </summary>
     public async Task<IList<V1Pod>> ReadNewestPodsAsync(V1Deployment deployment, CancellationToken cancellationToken)
     {
-        var selector = Selector(deployment.Spec.Selector.MatchLabels);
-        var sets = await Client.AppsV1.ListNamespacedReplicaSetAsync(Namespace, labelSelector: selector, cancellationToken: cancellationToken);
+        // Told by owner, not by the Deployment's selector, which may be written with matchExpressions.
+        static bool OwnedBy(V1ObjectMeta meta, string uid) => meta.OwnerReferences?.Any(owner => owner.Uid == uid) == true;
+        var sets = await Client.AppsV1.ListNamespacedReplicaSetAsync(Namespace, cancellationToken: cancellationToken);
         var newest = sets.Items
-            .Where(set => set.Metadata.OwnerReferences?.Any(owner => owner.Uid == deployment.Metadata.Uid) == true)
+            .Where(set => OwnedBy(set.Metadata, deployment.Metadata.Uid))
             .MaxBy(set => set.Metadata.Annotations is { } annotations && int.TryParse(annotations.TryGetValue(RevisionAnnotation, out var value) ? value : null, out var revision) ? revision : 0);
         if (newest?.Metadata.Labels is not { } labels || !labels.TryGetValue(TemplateHashLabel, out var hash))
         {
             return [];
         }
 
-        return (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"{selector},{TemplateHashLabel}={hash}", cancellationToken: cancellationToken)).Items;
+        var pods = await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"{TemplateHashLabel}={hash}", cancellationToken: cancellationToken);
+        return [.. pods.Items.Where(pod => OwnedBy(pod.Metadata, newest.Metadata.Uid))];
     }
 
     /// <summary>The last lines of the previous (crashed) run of a container: the current one has usually not written anything yet.</summary>
@@ -177,9 +180,6 @@ internal sealed class DemoCluster(ClusterConnection connection)
 
     /// <summary>The label the EndpointSlice controller puts on a Service's slices.</summary>
     private static string ServiceSliceSelector(string service) => $"kubernetes.io/service-name={service}";
-
-    private static string Selector(IDictionary<string, string>? labels) =>
-        string.Join(',', (labels ?? new Dictionary<string, string>()).Select(label => $"{label.Key}={label.Value}"));
 
     private static async Task<T?> OrNullWhenMissing<T>(Func<Task<T>> read)
         where T : class

@@ -14,7 +14,7 @@ internal sealed record ToolHost(IProcessRunner Runner, IAnsiConsole Console)
     /// <summary>How often a wait looks at the cluster again.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The kubeconfig files as KUBECONFIG lists them (else ~/.kube/config), whether they exist or not.</summary>
+    /// <summary>The kubeconfig files as KUBECONFIG lists them (else, as kubectl does when it is unset or empty, ~/.kube/config), whether they exist or not.</summary>
     public IReadOnlyList<string> KubeconfigFiles { get; init; } = [];
 
     /// <summary>The folder of MinikubeDemo.slnx: the Dockerfiles and k8s/ are there.</summary>
@@ -42,7 +42,7 @@ internal sealed record ToolHost(IProcessRunner Runner, IAnsiConsole Console)
             console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 512;
         }
 
-        var kubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG") is { } list
+        var kubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } list
             ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
         return new ToolHost(SystemProcessRunner.Instance, console)
@@ -56,16 +56,6 @@ internal sealed record ToolHost(IProcessRunner Runner, IAnsiConsole Console)
         };
     }
 
-    private static string? Upwards(string start)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MinikubeDemo.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return null;
-    }
+    private static string? Upwards(string? directory) =>
+        directory is null || File.Exists(Path.Combine(directory, "MinikubeDemo.slnx")) ? directory : Upwards(Path.GetDirectoryName(directory));
 }

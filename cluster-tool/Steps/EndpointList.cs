@@ -16,30 +16,21 @@ internal static class EndpointList
     /// </summary>
     public static IReadOnlyList<EndpointEntry> Entries(IEnumerable<V1EndpointSlice> slices)
     {
-        var entries = new Dictionary<(string Address, int Port), EndpointEntry>();
-        foreach (var slice in slices)
-        {
-            var ports = (slice.Ports ?? []).Where(port => port.Port is not null).Select(port => port.Port!.Value).ToList();
-            foreach (var endpoint in slice.Endpoints ?? [])
-            {
-                foreach (var address in endpoint.Addresses ?? [])
-                {
-                    foreach (var port in ports)
-                    {
-                        entries.TryAdd((address, port), new EndpointEntry(
-                            FormatEndpoint(address, port),
-                            endpoint.TargetRef is { Kind: "Pod" } pod ? pod.Name : null,
-                            endpoint.NodeName,
-                            endpoint.Conditions?.Ready != false));
-                    }
-                }
-            }
-        }
-
+        var entries = from slice in slices
+                      let ports = (slice.Ports ?? []).Where(port => port.Port is not null).Select(port => port.Port!.Value).ToList()
+                      from endpoint in slice.Endpoints ?? []
+                      from address in endpoint.Addresses ?? []
+                      from port in ports
+                      select (Address: address, Port: port, Entry: new EndpointEntry(
+                          FormatEndpoint(address, port),
+                          endpoint.TargetRef is { Kind: "Pod" } pod ? pod.Name : null,
+                          endpoint.NodeName,
+                          endpoint.Conditions?.Ready != false));
         return entries
-            .OrderBy(entry => AddressOrderKey(entry.Key.Address), StringComparer.Ordinal)
-            .ThenBy(entry => entry.Key.Port)
-            .Select(entry => entry.Value)
+            .DistinctBy(entry => (entry.Address, entry.Port))
+            .OrderBy(entry => AddressOrderKey(entry.Address), StringComparer.Ordinal)
+            .ThenBy(entry => entry.Port)
+            .Select(entry => entry.Entry)
             .ToList();
     }
 
@@ -47,7 +38,10 @@ internal static class EndpointList
     public static IReadOnlyList<string> ReadyEndpoints(IEnumerable<V1EndpointSlice> slices) =>
         Entries(slices).Where(entry => entry.Ready).Select(entry => entry.Endpoint).ToList();
 
-    /// <summary>The ENDPOINTS column of `kubectl get endpoints`.</summary>
+    /// <summary>
+    /// The ENDPOINTS column of `kubectl get endpoints` (printers.go formatEndpoints), except that only not-ready
+    /// endpoints show as &lt;none&gt; too, where kubectl leaves the cell empty: an empty cell reads as a broken table.
+    /// </summary>
     public static string FormatLikeKubectl(IReadOnlyList<string> endpoints)
     {
         if (endpoints.Count == 0)

@@ -14,7 +14,7 @@ internal static class ListWatch
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     /// <param name="changed">Every object, each time one changes (and after each list).</param>
-    /// <param name="relisted">Each time a watch ended and the objects were listed again.</param>
+    /// <param name="relisted">Each time a watch ended, before the objects are listed again a second later.</param>
     public static async Task RunAsync<T>(
         Func<CancellationToken, Task<(IList<T> Items, string? Version)>> list,
         Func<string?, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Item)>> watch,
@@ -28,6 +28,9 @@ internal static class ListWatch
             if (!first)
             {
                 relisted();
+                // A watch refused or closed at once (KubernetesClient hands an ERROR event, such as 410 Expired, to
+                // an onError it was not given, and ends) must not become a loop of requests as fast as the API answers.
+                await Task.Delay(RetryDelay, cancellationToken);
             }
 
             Dictionary<string, T> objects;
@@ -40,7 +43,6 @@ internal static class ListWatch
             }
             catch (Exception e) when (Lost(e, cancellationToken))
             {
-                await Task.Delay(RetryDelay, cancellationToken);
                 continue;
             }
 
@@ -70,5 +72,5 @@ internal static class ListWatch
     }
 
     private static bool Lost(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e is HttpRequestException or HttpOperationException or IOException or KubernetesException;
+        !cancellationToken.IsCancellationRequested && e is HttpRequestException or HttpOperationException or IOException;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using MinikubeDemo.ClusterTool.Cluster;
 
 namespace MinikubeDemo.ClusterTool.Steps;
@@ -9,7 +10,7 @@ namespace MinikubeDemo.ClusterTool.Steps;
 /// whatever happened on a node, and say why only in minikube's own log (pkg/minikube/machine/cache_images.go
 /// DoLoadImages: "Live pushes are not considered a failure"; build_images.go BuildImage, kubernetes/minikube#16576).
 /// </summary>
-internal sealed class MinikubeImages(ToolHost host, ImagesStep images)
+internal sealed partial class MinikubeImages(ToolHost host, ImagesStep images)
 {
     /// <summary>A label that differs on every build, so that a successful build always changes the image's ID.</summary>
     public const string BuildLabel = "minikube-demo.build";
@@ -71,16 +72,19 @@ internal sealed class MinikubeImages(ToolHost host, ImagesStep images)
         {
             throw new ClusterToolException(
                 $"minikube image {(inNodeBuild ? "build" : "load")} said it succeeded, but {string.Join("; ", stale)}: minikube reports success even when a " +
-                $"{(inNodeBuild ? "build" : "load")} fails on a node (kubernetes/minikube#16576). {Logged(log)}" +
+                $"{(inNodeBuild ? "build" : "load")} fails on a node{(inNodeBuild ? " (kubernetes/minikube#16576)" : "")}. {Logged(log)}" +
                 (inNodeBuild ? " The node builds the images, so the base images must be pullable from inside it." : "") +
                 " Fix it and run dotnet cake --target=Images again.");
         }
     }
 
-    /// <summary>The profile's driver, from `minikube profile list -o json` (cmd/minikube/cmd/config/profile_list.go); null if it cannot say.</summary>
+    /// <summary>
+    /// The profile's driver, from `minikube profile list -l -o json` (cmd/minikube/cmd/config/profile_list.go; -l reads
+    /// the profiles without asking each cluster for its status); null if it cannot say.
+    /// </summary>
     private async Task<string?> DriverAsync(string profile, CancellationToken cancellationToken)
     {
-        var listed = await _commands.RunAsync("minikube", ["-p", profile, "profile", "list", "-o", "json"], cancellationToken, echo: false, required: false);
+        var listed = await _commands.RunAsync("minikube", ["-p", profile, "profile", "list", "-l", "-o", "json"], cancellationToken, echo: false, required: false);
         try
         {
             using var profiles = JsonDocument.Parse(listed.StandardOutput);
@@ -102,14 +106,31 @@ internal sealed class MinikubeImages(ToolHost host, ImagesStep images)
         return host.BaseImages.Select(argument => Option("build-arg", $"{argument.Key}={argument.Value}")).Append(Option("label", $"{BuildLabel}={build}"));
     }
 
-    /// <summary>The warnings and errors of minikube's own log (klog's lines that start with W or E), which say what happened on each node.</summary>
+    /// <summary>
+    /// The warnings and errors of minikube's own log, which say what happened on each node: klog's entries that start
+    /// with W or E, each with the lines that continue it (a command's error in a node carries its stdout and stderr).
+    /// </summary>
     private static string Logged(string log)
     {
-        var lines = File.Exists(log) ? File.ReadAllLines(log).Where(line => line.Length > 0 && line[0] is 'W' or 'E').ToList() : [];
+        var lines = new List<string>();
+        var kept = false;
+        foreach (var line in File.Exists(log) ? File.ReadLines(log) : [])
+        {
+            kept = KlogHeader().IsMatch(line) ? line[0] is 'W' or 'E' : kept;
+            if (kept && line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
         return lines.Count == 0
             ? $"minikube logged no warning about it ({log})."
             : $"minikube logged:{Environment.NewLine}{string.Join(Environment.NewLine, lines.Select(line => $"  | {line}"))}{Environment.NewLine}";
     }
+
+    /// <summary>klog's line header: severity, month and day, time (k8s.io/klog's formatHeader).</summary>
+    [GeneratedRegex(@"^[IWEF]\d{4} \d\d:\d\d:\d\d")]
+    private static partial Regex KlogHeader();
 
     /// <summary>Per node, the ID of each demo image it holds, read with crictl, which every minikube node has whatever its runtime.</summary>
     private async Task<Dictionary<string, Dictionary<string, string>>> NodeImagesAsync(ClusterIdentity cluster, CancellationToken cancellationToken)

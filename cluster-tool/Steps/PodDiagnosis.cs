@@ -11,11 +11,11 @@ internal static class PodDiagnosis
 
     /// <summary>
     /// The CreateContainerConfigError messages that stay until the manifests or the image change: a missing ConfigMap,
-    /// Secret or key (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables, configmap_manager.go) and a root image
-    /// under runAsNonRoot (kuberuntime's verifyRunAsNonRoot). Any other one, such as a kubelet that has not read the
+    /// Secret or key (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables, configmap_manager.go), and a root image
+    /// or a runAsUser of 0 under runAsNonRoot (kuberuntime's verifyRunAsNonRoot). Any other one, such as a kubelet that has not read the
     /// Services yet, is waited for, and shown at the timeout if it stays.
     /// </summary>
-    private static readonly string[] LastingConfigErrors = ["configmap \"", "secret \"", "couldn't find key", "runAsNonRoot"];
+    private static readonly string[] LastingConfigErrors = ["configmap \"", "secret \"", "couldn't find key", "runAsNonRoot", "non-root policy"];
 
     public static IReadOnlyList<PodProblem> Diagnose(IEnumerable<V1Pod> pods)
     {
@@ -78,12 +78,9 @@ internal static class PodDiagnosis
                     $"CreateContainerConfigError: {waiting.Message}");
             case { } reason when StartReasons.Contains(reason):
                 return (PodProblemKind.ContainerStartFailing, $"{reason}: {waiting.Message}");
-        }
-
-        // CrashLoopBackOff is the kubelet waiting before the next restart of a container that keeps exiting.
-        if (waiting?.Reason == "CrashLoopBackOff")
-        {
-            return (PodProblemKind.CrashLooping, LastExit(container));
+            case "CrashLoopBackOff":
+                // The kubelet waiting before the next restart of a container that keeps exiting.
+                return (PodProblemKind.CrashLooping, LastExit(container));
         }
 
         if (container.State?.Running is not null && !container.Ready)

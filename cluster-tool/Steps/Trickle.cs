@@ -12,8 +12,6 @@ internal sealed class Trickle(ToolHost host, DemoCluster cluster, int perSecond)
     private readonly ConcurrentQueue<(long At, FetchAttempt Attempt)> _answers = new();
     private const int MaxInFlight = 8;
 
-    private int _inFlight;
-
     /// <summary>Every answer so far.</summary>
     public TrafficTally Total => new(_answers.Select(answer => answer.Attempt));
 
@@ -30,13 +28,9 @@ internal sealed class Trickle(ToolHost host, DemoCluster cluster, int perSecond)
             while (await ticks.WaitForNextTickAsync(cancellationToken))
             {
                 sent.RemoveAll(task => task.IsCompleted);
-                if (Interlocked.Increment(ref _inFlight) <= MaxInFlight)
+                if (sent.Count < MaxInFlight)
                 {
                     sent.Add(SendAsync(answered, cancellationToken));
-                }
-                else
-                {
-                    Interlocked.Decrement(ref _inFlight);
                 }
             }
         }
@@ -58,10 +52,6 @@ internal sealed class Trickle(ToolHost host, DemoCluster cluster, int perSecond)
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The watch is ending.
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
         }
     }
 }

@@ -55,6 +55,27 @@ public sealed class ScaleAndWatchTests
     }
 
     [Fact]
+    public async Task Watches_the_API_server_ends_at_once_are_made_again_a_second_later_and_still_see_the_pod_go()
+    {
+        await using var session = await DeployedAsync();
+        session.Api.ExpiresWatches = true;
+        var deleted = session.ServerPods()[0];
+        int Watches() => session.Api.Requests.Count(request => request.Contains("watch=true", StringComparison.Ordinal));
+
+        var watching = session.RunAsync("watch", "--duration", "3", "--rate", "20", "--expect-endpoint-change");
+        await session.Cluster.UntilAsync(() => Watches() >= 3, "the watch lists and watches");
+        session.DeletePod(deleted);
+        var run = await watching;
+
+        // Each list shows the state of its moment, so the pod may be seen going or already gone.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches($"pod {deleted}: (Terminating|gone)", run.Output);
+        Assert.Matches(@"a watch was started again \d+ times", run.Output);
+        // Three watches made again once a second for three seconds are about a dozen; a loop without a pause makes thousands.
+        Assert.InRange(Watches(), 3, 40);
+    }
+
+    [Fact]
     public async Task Watch_exits_1_when_requests_failed()
     {
         await using var session = await DeployedAsync();

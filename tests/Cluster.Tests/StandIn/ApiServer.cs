@@ -53,6 +53,12 @@ internal sealed partial class ApiServer : IAsyncDisposable
     /// <summary>Answer a credentials check with 401, as a cluster whose kubeconfig token expired does.</summary>
     public bool RefusesCredentials { get; set; }
 
+    /// <summary>
+    /// Every watch ends at once with an ERROR event, 410 Expired, as the API server sends when the version asked for
+    /// is older than its watch cache holds (apiserver storage/cacher/watch_cache.go, errors.NewResourceExpired).
+    /// </summary>
+    public bool ExpiresWatches { get; set; }
+
     public static async Task<ApiServer> StartAsync(SimCluster cluster)
     {
         var server = new ApiServer(cluster);
@@ -210,6 +216,13 @@ internal sealed partial class ApiServer : IAsyncDisposable
         var feed = Locked(() => _cluster.Store.Watch(long.TryParse(query["resourceVersion"], out var version) ? version : _cluster.Store.Version));
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted);
+        if (ExpiresWatches)
+        {
+            Locked(() => _cluster.Store.StopWatching(feed));
+            await context.Response.WriteAsync($$"""{"type":"ERROR","object":{{Status(410, "Expired", "too old resource version")}}}""" + "\n", context.RequestAborted);
+            return;
+        }
+
         try
         {
             await foreach (var change in feed.ReadAllAsync(context.RequestAborted))

@@ -13,12 +13,14 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
 
     public ProcessResult Run(ToolCall call)
     {
+        var words = call.Words("-p", "--profile", "-t", "-f", "-n", "-o");
         if ((call.Option("-p", "--profile") ?? "minikube") != profile)
         {
-            return ToolBox.Fails(85, $"* Profile \"{call.Option("-p")}\" not found. Run \"minikube profile list\" to view all profiles.");
+            // cmd/minikube/cmd/image.go exits with reason.Usage (14) when it cannot load the profile; ssh with
+            // GuestNotFound (85, pkg/minikube/reason/exitcodes.go).
+            return ToolBox.Fails(words[0] == "image" ? 14 : 85, $"* Profile \"{call.Option("-p")}\" not found. Run \"minikube profile list\" to view all profiles.");
         }
 
-        var words = call.Words("-p", "--profile", "-t", "-f", "-n", "-o");
         return (words[0], words.ElementAtOrDefault(1)) switch
         {
             ("image", "load") => Load(words[2], LogFile(call, words)),
@@ -29,7 +31,8 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
                 invalid = Array.Empty<object>(),
                 valid = new[] { new { Name = profile, Status = "OK", Config = new { Name = profile, Driver = driver, KubernetesConfig = new { ContainerRuntime = _runtime } } } },
             })),
-            _ => ToolBox.Fails(64, $"Error: unknown command \"{string.Join(' ', words)}\" for \"minikube\""),
+            // cmd/minikube/cmd/root.go Execute: cobra prints the error, minikube exits ExProgramUsage (14).
+            _ => ToolBox.Fails(14, $"Error: unknown command \"{string.Join(' ', words)}\" for \"minikube\""),
         };
     }
 
@@ -50,7 +53,9 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
             {
                 if (node.LoadFails is { } reason)
                 {
-                    Log(log, 'W', "cache_images.go:289", $"Failed to load cached images for \"{profile}\": LoadLocalImages: loading image: {what}: {reason}");
+                    // The node's command fails; minikube's runner error carries its output on the lines after (kubernetes/minikube#13289).
+                    var load = _runtime == "containerd" ? "sudo ctr -n=k8s.io images import" : "docker load -i";
+                    Log(log, 'W', "cache_images.go:289", $"Failed to load cached images for \"{profile}\": loading images: {load} /var/lib/minikube/images/{Path.GetFileName(what)}: Process exited with status 1\nstdout:\n\nstderr:\n{reason}");
                     failed.Add(node.Name);
                     continue;
                 }
@@ -74,7 +79,7 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
                 // needsTransfer: a node that has this very image under the tag is left alone.
                 if (node.Images.Find(what) is { } current && current.Id != image.Id && _runtime == "docker" && cluster.InUse(node, current))
                 {
-                    Log(log, 'W', "cache_images.go:289", $"Failed to load cached images for \"{profile}\": LoadCachedImages: removing image: remove image docker: docker rmi {what}: Process exited with status 1\\nstdout:\\n\\nstderr:\\nError response from daemon: conflict: unable to remove repository reference \"{what}\" (must force) - container 1a2b3c4d5e6f is using its referenced image {current.Id[7..19]}");
+                    Log(log, 'W', "cache_images.go:289", $"Failed to load cached images for \"{profile}\": LoadCachedImages: removing image: remove image docker: docker rmi {what}: Process exited with status 1\nstdout:\n\nstderr:\nError response from daemon: conflict: unable to remove repository reference \"{what}\" (must force) - container 1a2b3c4d5e6f is using its referenced image {current.Id[7..19]}");
                     failed.Add(node.Name);
                     continue;
                 }
@@ -135,7 +140,8 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
         var node = Nodes.FirstOrDefault(node => name is null ? node.Labels.GetValueOrDefault("minikube.k8s.io/primary") == "true" : node.Name == name);
         if (node is null)
         {
-            return ToolBox.Fails(80, $"X Exiting due to GUEST_NODE_RETRIEVE: Node {name} does not exist.");
+            // reason.GuestNodeRetrieve carries ExGuestNotFound (85).
+            return ToolBox.Fails(85, $"X Exiting due to GUEST_NODE_RETRIEVE: Node {name} does not exist.");
         }
 
         var prefix = _runtime == "containerd" ? "docker.io/library/" : "";
@@ -158,7 +164,7 @@ internal sealed class Minikube(SimCluster cluster, string profile, string driver
     private string LogFile(ToolCall call, IReadOnlyList<string> words) =>
         call.Option("--log_file") ?? Path.Combine(temp, $"minikube_{words[0]}_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(words))))[..40]}_0.log");
 
-    /// <summary>A klog line: severity, date, time, thread, file:line, message.</summary>
+    /// <summary>A klog entry: severity, date, time, thread, file:line, message, whose newlines klog writes as they are.</summary>
     private static void Log(string file, char severity, string source, string message) =>
         File.AppendAllText(file, string.Create(CultureInfo.InvariantCulture, $"{severity}{DateTime.UtcNow:MMdd HH:mm:ss.ffffff}    4242 {source}] {message}\n"));
 }

@@ -104,10 +104,11 @@ public sealed class PodDiagnosisTests
     [InlineData("secret \"demo-token\" not found", true)]
     [InlineData("couldn't find key greeting in ConfigMap default/demo-settings", true)]
     [InlineData("container has runAsNonRoot and image will run as root (pod: \"x_default(uid)\", container: minikube-demo-server)", true)]
+    [InlineData("container's runAsUser breaks non-root policy (pod: \"x_default(uid)\", container: minikube-demo-server)", true)]
     public void A_configuration_error_stops_the_wait_only_when_the_kubelet_cannot_mend_it(string message, bool hard)
     {
         // pkg/kubelet/kubelet_pods.go makeEnvironmentVariables: a kubelet that has not read the Services yet succeeds
-        // on a later sync; a missing ConfigMap, Secret or key, and a root image under runAsNonRoot, do not.
+        // on a later sync; a missing ConfigMap, Secret or key, and root (the image's user or runAsUser 0) under runAsNonRoot, do not.
         var pod = Pod(new V1ContainerStatus
         {
             Name = "minikube-demo-server",

@@ -30,22 +30,41 @@ public sealed class ClusterToolProcessTests
     }
 
     [Fact]
-    public async Task KUBECONFIG_may_list_files_that_do_not_exist_and_empty_entries_as_kubectl_allows()
+    public async Task KUBECONFIG_may_list_files_that_do_not_exist_empty_files_and_empty_entries_as_kubectl_allows()
     {
         await using var session = await StudentSession.MinikubeAsync();
+        var empty = Path.GetTempFileName();
         var kubeconfig = Path.GetTempFileName();
         await File.WriteAllTextAsync(kubeconfig, session.Api.Kubeconfig(), TestContext.Current.CancellationToken);
         try
         {
-            var (exitCode, output) = await RunToolAsync(new Dictionary<string, string?> { ["KUBECONFIG"] = $":/nonexistent/kubeconfig:{kubeconfig}" }, "reachable");
+            var (exitCode, output) = await RunToolAsync(
+                new Dictionary<string, string?> { ["KUBECONFIG"] = $":/nonexistent/kubeconfig:{empty}:{kubeconfig}" }, "reachable");
 
             Assert.True(exitCode == 0, output);
             AssertShows(output, "Cluster: context minikube");
         }
         finally
         {
+            File.Delete(empty);
             File.Delete(kubeconfig);
         }
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_naming_a_certificate_file_that_is_gone_exits_1_saying_it_cannot_be_used()
+    {
+        await using var session = await StudentSession.MinikubeAsync();
+
+        // KubernetesClient reads the certificate authority only for https, as a cluster made by minikube serves.
+        var kubeconfig = session.Api.Kubeconfig().Replace("server: http://", "server: https://", StringComparison.Ordinal)
+            .Replace("    cluster:\n", "    cluster:\n      certificate-authority: /nonexistent/ca.crt\n", StringComparison.Ordinal);
+
+        var (exitCode, output) = await RunToolAsync(kubeconfig, "reachable");
+
+        Assert.Equal(1, exitCode);
+        AssertShows(output, "The kubeconfig cannot be used");
+        AssertShows(output, "minikube start");
     }
 
     [Fact]
