@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
+using MinikubeDemo.ServiceDefaults;
 using MinikubeDemo.ServiceDefaults.Logging;
 
 namespace MinikubeDemo.ServerFetcher.Fetch;
@@ -12,7 +13,7 @@ namespace MinikubeDemo.ServerFetcher.Fetch;
 public static partial class FetchEndpoint
 {
     public static RouteHandlerBuilder MapFetch(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/", HandleAsync)
+        endpoints.MapMethods("/", ServiceDefaultsExtensions.GetAndHead, HandleAsync)
             .WithName("GetFetchedMessage")
             .WithSummary("Fetches the server's message through its Service and answers \"Fetched: \" + it.")
             .ProducesProblem(StatusCodes.Status502BadGateway)

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using MinikubeDemo.ServiceDefaults.Hosting;
+using MinikubeDemo.ServiceDefaults.Settings;
 
 namespace MinikubeDemo.ServerFetcher.Upstream;
 

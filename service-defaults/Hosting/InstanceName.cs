@@ -4,13 +4,8 @@ namespace MinikubeDemo.ServiceDefaults.Hosting;
 /// Which replica this process is, for the <c>X-Instance</c> header: the pod name Kubernetes passes through the
 /// downward API (<c>POD_NAME</c>), else the host name (a container's ID under plain Docker).
 /// </summary>
-public sealed class InstanceName(string value)
+public sealed record InstanceName(string Value)
 {
-    public string Value { get; } = value;
-
     public static InstanceName FromEnvironment() =>
-        From(Environment.GetEnvironmentVariable("POD_NAME"), Environment.MachineName);
-
-    public static InstanceName From(string? podName, string hostName) =>
-        new(string.IsNullOrEmpty(podName) ? hostName : podName);
+        new(Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } podName ? podName : Environment.MachineName);
 }

@@ -1,12 +1,22 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MinikubeDemo.Contract;
+using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Settings;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit
-/// code 1, instead of an unhandled exception, its stack trace and exit code 134. Anything else still crashes.
+/// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit code 1,
+/// instead of an unhandled exception, its stack trace and exit code 134. Each line comes from this code or the
+/// settings' own validators, never from a framework's exception message. Anything else still crashes.
 /// </summary>
 public static class ServiceHost
 {
@@ -19,37 +29,72 @@ public static class ServiceHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        // Values the binder could not convert, and listen addresses Kestrel would misread, before anything binds them.
+        string[] problems = [.. SettingsCheck.Problems(builder), .. ListenAddresses.Problems(builder.Configuration)];
+        if (problems.Length > 0)
+        {
+            return Refuse(builder, problems);
+        }
 
         // The host logs a failed start, stack trace and all, before it rethrows; what follows says it once: the
         // lines below, or the runtime's report of anything else. Its category only logs debug steps besides.
-        var starting = new StartWindow();
-        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level == LogLevel.Error && starting.IsOpen));
+        var started = false;
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level == LogLevel.Error && !Volatile.Read(ref started)));
         try
         {
-            // Inside the try: the host resolves HostOptions (hence the drain delay) and the loggers as it is built.
+            // Inside the try: the host resolves HostOptions (hence the validated drain delay) and the loggers as it is built.
             var app = builder.Build();
-            app.Lifetime.ApplicationStarted.Register(starting.Close);
+            app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
             configure(app);
             app.Run();
             return 0;
         }
-        catch (Exception exception) when (BadConfiguration.Describe(exception, builder.Configuration) is { } problems)
+        catch (Exception exception) when (Describe(exception, builder.Configuration) is { } lines)
         {
-            // Straight to stderr, which is not buffered: a logger's queue could be lost as the process ends.
-            foreach (var problem in problems)
-            {
-                Console.Error.WriteLine($"{builder.Environment.ApplicationName}: {problem}");
-            }
-            return BadConfigurationExitCode;
+            return Refuse(builder, lines);
         }
     }
 
-    private sealed class StartWindow
+    /// <summary>
+    /// The lines for an exception that means bad configuration, or null for anything else. The settings' validators
+    /// name the setting in each failure (ValidateOnStart throws one per type).
+    /// </summary>
+    public static IEnumerable<string>? Describe(Exception exception, IConfiguration configuration) => exception switch
     {
-        private volatile bool _open = true;
+        OptionsValidationException validation => validation.Failures,
+        AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+            aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(validation => validation.Failures),
+        // Kestrel, when another process holds the address; its message names the address.
+        IOException { InnerException: AddressInUseException } => [AddressInUse(exception.Message, configuration)],
+        _ => null,
+    };
 
-        public bool IsOpen => _open;
+    private static string AddressInUse(string kestrelMessage, IConfiguration configuration)
+    {
+        // Say where the address came from, and suggest the port after it (urls, when set, wins over http_ports).
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        if (!string.IsNullOrEmpty(urls))
+        {
+            var next = Uri.TryCreate(urls, UriKind.Absolute, out var url) ? NextPort(url.Port) : DemoContract.Port + 1;
+            return $"{kestrelMessage} The address comes from {ListenAddresses.UrlsSetting}, which is '{urls}'; another process listens there. " +
+                   $"Pick a free one, e.g. --urls http://127.0.0.1:{next}.";
+        }
+        var ports = configuration[WebHostDefaults.HttpPortsKey];
+        var nextPort = int.TryParse(ports, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? NextPort(port) : DemoContract.Port + 1;
+        return $"{kestrelMessage} The address comes from {ListenAddresses.HttpPortsSetting}, which is '{ports}'; another process listens there. " +
+               $"Pick a free port, e.g. ASPNETCORE_HTTP_PORTS={nextPort}, or an address, e.g. --urls http://127.0.0.1:{nextPort}.";
+    }
 
-        public void Close() => _open = false;
+    private static int NextPort(int port) => port is > 0 and < IPEndPoint.MaxPort ? port + 1 : DemoContract.Port + 1;
+
+    private static int Refuse(WebApplicationBuilder builder, IEnumerable<string> problems)
+    {
+        // Straight to stderr, which is not buffered: a logger's queue could be lost as the process ends. Values come
+        // from outside: a control character in one must not break the line or the terminal.
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"{builder.Environment.ApplicationName}: {LogText.Escape(problem, maxLength: int.MaxValue)}");
+        }
+        return BadConfigurationExitCode;
     }
 }

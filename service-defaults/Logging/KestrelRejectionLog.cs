@@ -14,7 +14,7 @@ namespace MinikubeDemo.ServiceDefaults.Logging;
 /// </summary>
 internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePair<string, object?>>
 {
-    public const string EventName = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
+    private const string EventName = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
 
     public static IDisposable Subscribe(DiagnosticListener listener, ILogger logger) =>
         listener.Subscribe(new KestrelRejectionLog(logger), static name => name == EventName);
@@ -33,8 +33,9 @@ internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePa
         // The path in URL form, as the middleware logs it; a target Kestrel could not parse has none, or not one
         // that starts with '/', and is escaped as it came.
         var path = request?.Path is ['/', ..] parsed ? new PathString(parsed).ToUriComponent() : request?.Path;
-        var entry = RequestLogEntry.Rejected(request?.Method, path, rejection.StatusCode, rejection.Message);
-        logger.Log(LogLevel.Information, RequestLogEntry.RejectedEventId, entry, null, RequestLogEntry.Formatter);
+        var method = RequestLogging.Field(request?.Method, RequestLogging.MaxMethodLength);
+        var (target, reason) = (RequestLogging.Field(path), LogText.Escape(rejection.Message));
+        RequestLogging.Rejected(logger, method, target, rejection.StatusCode, reason);
     }
 
     public void OnError(Exception error)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using MinikubeDemo.ServiceDefaults.Settings;
 
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
@@ -53,6 +54,9 @@ internal static class LoggingDefaults
         builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         // The simple line needs the timestamp format's trailing space as a separator; a JSON value must not carry it.
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(json => json.TimestampFormat = json.TimestampFormat?.TrimEnd());
+        // A value these sections cannot hold (Logging__Console__FormatterOptions__SingleLine=maybe) is named in one line.
+        builder.CheckSection<ConsoleLoggerOptions>("Logging:Console");
+        builder.CheckSection<SimpleConsoleFormatterOptions>("Logging:Console:FormatterOptions");
         return builder;
     }
 }

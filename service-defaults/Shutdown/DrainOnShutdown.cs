@@ -5,25 +5,21 @@ using Microsoft.Extensions.Options;
 namespace MinikubeDemo.ServiceDefaults.Shutdown;
 
 /// <summary>
-/// Makes SIGTERM lose no request. The host calls <see cref="StoppingAsync"/> before it stops any hosted
-/// service, Kestrel included, so during the delay here the service still accepts and answers while
-/// <c>/readyz</c> says 503 and every response asks its client to close the connection. Kubernetes meanwhile
-/// removes the pod from the Service's endpoints; then Kestrel stops accepting and finishes in-flight requests.
+/// Makes SIGTERM lose no request. The host signals ApplicationStopping and then calls <see cref="StoppingAsync"/>
+/// before it stops any hosted service, Kestrel included, so during the delay here the service still accepts and
+/// answers while <c>/readyz</c> says 503 and every response asks its client to close the connection. Kubernetes
+/// meanwhile removes the pod from the Service's endpoints; then Kestrel stops accepting and finishes in-flight requests.
 /// </summary>
-internal sealed partial class DrainOnShutdown(
-    DrainState drainState,
-    IOptions<ShutdownOptions> options,
-    TimeProvider timeProvider,
-    ILogger<DrainOnShutdown> logger) : IHostedLifecycleService
+internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, ILogger<DrainOnShutdown> logger)
+    : IHostedLifecycleService
 {
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        drainState.BeginDraining();
         var delay = options.Value.DrainDelay;
         LogDraining(logger, delay.TotalSeconds);
         try
         {
-            await Task.Delay(delay, timeProvider, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,4 @@
-namespace MinikubeDemo.ServiceDefaults.Hosting;
+namespace MinikubeDemo.ServiceDefaults.Settings;
 
 /// <summary>How an error names a setting: as configuration and as an environment variable spell it.</summary>
 public static class SettingName
@@ -8,5 +8,12 @@ public static class SettingName
     {
         ArgumentNullException.ThrowIfNull(path);
         return $"{path} (env {path.Replace(":", "__", StringComparison.Ordinal)})";
+    }
+
+    /// <summary>A member of a settings class, which is named after its section: <c>UpstreamOptions</c> binds <c>Upstream</c>.</summary>
+    public static string Of(Type settings, string member)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Of($"{settings.Name[..^"Options".Length]}:{member}");
     }
 }

@@ -1,0 +1,79 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MinikubeDemo.ServiceDefaults.Settings;
+
+/// <summary>
+/// The settings sections a service binds, each value checked against its property's type before the host is built:
+/// the configuration binder reports a value it cannot convert only in its exception's message, so rather than read
+/// that, each value is parsed here as the source-generated binder parses it, and one that does not parse is named.
+/// </summary>
+public static class SettingsCheck
+{
+    /// <summary>
+    /// Validates <typeparamref name="TOptions"/> with <typeparamref name="TValidator"/> and checks its section's values
+    /// first; the caller binds it (the binder's source generator needs the concrete type at the call).
+    /// </summary>
+    public static void AddSettingsCheck<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
+        this IHostApplicationBuilder builder, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        builder.CheckSection<TOptions>(section);
+    }
+
+    /// <summary>Checks the values of a section that something else binds to <typeparamref name="TOptions"/>.</summary>
+    public static void CheckSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
+        this IHostApplicationBuilder builder, string section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Sections(builder).Add(new Section(section, typeof(TOptions)));
+    }
+
+    /// <summary>One line for each value of a checked section that its property's type cannot hold.</summary>
+    public static IEnumerable<string> Problems(IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (path, type) in Sections(builder))
+        {
+            foreach (var setting in builder.Configuration.GetSection(path).GetChildren())
+            {
+                if (setting.Value is { } value
+                    && type.GetProperty(setting.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property
+                    && NotA(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, value) is { } expected)
+                {
+                    yield return $"{SettingName.Of(setting.Path)} is '{value}', which is not {expected}.";
+                }
+            }
+        }
+    }
+
+    /// <summary>What <paramref name="value"/> should have been, or null when it parses.</summary>
+    private static string? NotA(Type type, string value) => type switch
+    {
+        _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) ? null : "a duration; expected hh:mm:ss, like 00:00:05",
+        _ when type == typeof(int) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : "a whole number; expected something like 2",
+        _ when type == typeof(double) => double.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _) ? null : "a number; expected something like 0.5",
+        _ when type == typeof(bool) => bool.TryParse(value, out _) ? null : "true or false",
+        _ when type.IsEnum => Enum.TryParse(type, value, ignoreCase: true, out _) ? null : $"one of {string.Join(", ", Enum.GetNames(type))}",
+        _ => null,
+    };
+
+    private static List<Section> Sections(IHostApplicationBuilder builder) =>
+        (List<Section>)(builder.Properties.TryGetValue(typeof(SettingsCheck), out var sections)
+            ? sections
+            : builder.Properties[typeof(SettingsCheck)] = new List<Section>());
+
+    private sealed record Section(
+        string Path,
+        [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type Type);
+}
