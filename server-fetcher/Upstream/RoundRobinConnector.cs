@@ -9,9 +9,8 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 /// pods themselves (a headless Service, Docker's DNS with a shared network alias) the default connector would
 /// take the first address of a list whose order varies, and replicas would be loaded by chance.
 /// </summary>
-internal sealed class RoundRobinConnector(TimeSpan addressTimeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+internal sealed class RoundRobinConnector(TimeSpan addressTimeout)
 {
-    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
     private uint _next;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -19,7 +18,7 @@ internal sealed class RoundRobinConnector(TimeSpan addressTimeout, Func<string, 
         var endPoint = context.DnsEndPoint;
         var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
             ? [literal]
-            : await _resolve(endPoint.Host, cancellationToken);
+            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
@@ -25,7 +26,7 @@ public abstract class ServiceDefaultsContractTests<TProgram>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A fresh in-process instance with its log captured (AddFakeLogging) and a short drain delay.</summary>
+    /// <summary>A fresh in-process instance with its log captured (AddFakeLogging), on a clock of the test's own (FakeTimeProvider), without a drain delay.</summary>
     protected abstract WebApplicationFactory<TProgram> CreateApp();
 
     [Theory]
@@ -46,8 +47,11 @@ public abstract class ServiceDefaultsContractTests<TProgram>
     [Fact]
     public async Task While_draining_readiness_fails_liveness_holds_and_responses_ask_clients_to_reconnect()
     {
-        await using var app = CreateApp();
+        await using var factory = CreateApp();
+        await using var app = factory.WithWebHostBuilder(builder => builder.UseSetting("Shutdown:DrainDelay", "00:00:05"));
         using var client = app.CreateClient();
+        // The drain waits on the app's clock, which stands still until the checks are done, however long they take.
+        var clock = Assert.IsType<FakeTimeProvider>(app.Services.GetRequiredService<TimeProvider>());
 
         // What SIGTERM does first: the host signals that it is stopping, then drains.
         app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
@@ -58,6 +62,8 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         using var live = await client.GetAsync("/healthz", Ct);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.True(live.Headers.ConnectionClose, "a draining replica asks keep-alive clients to reconnect elsewhere");
+
+        clock.Advance(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
