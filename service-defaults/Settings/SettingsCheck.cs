@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,12 +42,14 @@ public static class SettingsCheck
     public static IEnumerable<string> Problems(IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        foreach (var (path, type) in Sections(builder))
+        foreach (var section in Sections(builder))
         {
-            foreach (var setting in builder.Configuration.GetSection(path).GetChildren())
+            var properties = section.Type.GetProperties();
+            foreach (var setting in builder.Configuration.GetSection(section.Path).GetChildren())
             {
+                // The binder matches names regardless of case, as here.
                 if (setting.Value is { } value
-                    && type.GetProperty(setting.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property
+                    && Array.Find(properties, property => string.Equals(property.Name, setting.Key, StringComparison.OrdinalIgnoreCase)) is { } property
                     && NotA(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, value) is { } expected)
                 {
                     yield return $"{SettingName.Of(setting.Path)} is '{value}', which is not {expected}.";
@@ -75,5 +76,7 @@ public static class SettingsCheck
 
     private sealed record Section(
         string Path,
-        [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type Type);
+        [param: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+        [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+        Type Type);
 }
