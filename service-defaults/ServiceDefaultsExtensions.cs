@@ -1,12 +1,7 @@
-using Microsoft.AspNetCore.Builder;
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Health;
@@ -18,40 +13,30 @@ using MinikubeDemo.ServiceDefaults.Telemetry;
 
 namespace MinikubeDemo.ServiceDefaults;
 
-/// <summary>
-/// What every service of the demo does the same way, so that each Program.cs only tells its own story.
-/// </summary>
+/// <summary>What every service of the demo does the same way, so that each Program.cs only tells its own story.</summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>HTTP says that what answers GET answers HEAD too (RFC 9110, 9.3.2); probes and monitors rely on it.</summary>
     public static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
 
-    /// <summary>
-    /// Kestrel takes any number of connections by default, and each idle keep-alive one keeps about 10 KiB of live
-    /// heap. In a pod the runtime caps the GC heap at 75 % of the memory limit (96 MiB of the manifests' 128 Mi), so
-    /// about 10,000 idle connections exhaust it. Past this limit Kestrel closes new connections at once, which bounds
-    /// what they hold to about 35 MiB (measured: bench/TUNING.md); a Service spreads more callers over more replicas.
-    /// </summary>
-    public const long MaxConcurrentConnections = 3_000;
-
-    private const string Live = "live";
-    private const string Ready = "ready";
-
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ListenOnDefaultPortUnlessConfigured(builder);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = MaxConcurrentConnections);
+        // The course's port 8000, not Kestrel's 5000, unless urls, http_ports or https_ports say otherwise.
+        if (new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(CultureInfo.InvariantCulture));
+        }
+        // Each idle keep-alive connection holds about 10 KiB of heap, and in a pod the GC heap is capped at 75 % of the
+        // limit (96 MiB of the manifests' 128 Mi), which some 10,000 exhaust. Past 3,000 Kestrel closes new connections
+        // at once, so they hold at most about 35 MiB (bench/TUNING.md); a Service spreads more callers over more replicas.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = 3_000);
         builder.AddLoggingDefaults();
-
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
-            // The document is served to whoever asks, so it is built from nothing the request says: without this, its
-            // `servers` URL echoes the caller's Host header (and a cache in front would keep the poisoned copy). No
-            // `servers` means "relative to where the document was fetched", right behind any ingress or port-forward.
+            // Built from nothing the request says: `servers` would echo the caller's Host header (and a cache in front
+            // would keep the poisoned copy); without it the paths are relative to where the document was fetched.
             document.Servers = [];
             // HEAD follows GET by definition; a twin operation would only repeat it, under the same operationId.
             foreach (var path in document.Paths.Values)
@@ -67,13 +52,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(instance);
         builder.AddTelemetry(instance);
         builder.Services.TryAddSingleton(TimeProvider.System);
-
-        // Liveness runs no dependency check (a failing upstream must not restart the fetcher); readiness fails while draining.
+        // Liveness checks no dependency (a failing upstream must not restart the fetcher); readiness fails while draining.
         builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), [Live])
-            .AddCheck<DrainingHealthCheck>("draining", tags: [Ready]);
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
+            .AddCheck<DrainingHealthCheck>("draining", tags: ["ready"]);
         builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
-        builder.AddSettingsCheck<ShutdownOptions, ShutdownOptionsValidator>(ShutdownOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        builder.CheckSection<ShutdownOptions>(ShutdownOptions.SectionName);
         builder.Services.AddHostedService<DrainOnShutdown>();
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
@@ -96,25 +81,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>The endpoints every service has besides its own: liveness, readiness, OpenAPI and metrics.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Live) }).WithMetadata(new HttpMethodMetadata(GetAndHead));
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) }).WithMetadata(new HttpMethodMetadata(GetAndHead));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).WithMetadata(new HttpMethodMetadata(GetAndHead));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).WithMetadata(new HttpMethodMetadata(GetAndHead));
         app.MapOpenApi().WithMetadata(new HttpMethodMetadata(GetAndHead));
         app.MapPrometheusScrapingEndpoint(TelemetryDefaults.MetricsPath);
         return app;
-    }
-
-    private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
-    {
-        // ASPNETCORE_URLS / --urls and ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS win; otherwise the course's 8000, not Kestrel's 5000.
-        string?[] configured =
-        [
-            builder.Configuration[WebHostDefaults.ServerUrlsKey],
-            builder.Configuration[WebHostDefaults.HttpPortsKey],
-            builder.Configuration[WebHostDefaults.HttpsPortsKey],
-        ];
-        if (configured.All(string.IsNullOrEmpty))
-        {
-            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
     }
 }

@@ -4,4 +4,4 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 
 /// <summary>Validates <see cref="UpstreamOptions"/> at start without reflection (source-generated).</summary>
 [OptionsValidator]
-public sealed partial class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>;
+internal sealed partial class UpstreamOptionsValidator : IValidateOptions<UpstreamOptions>;

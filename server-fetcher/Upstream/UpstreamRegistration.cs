@@ -1,5 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.ServiceDefaults.Logging;
@@ -9,32 +7,30 @@ using Polly;
 
 namespace MinikubeDemo.ServerFetcher.Upstream;
 
-public static class UpstreamRegistration
+public static partial class UpstreamRegistration
 {
-    public const string ClientName = "upstream";
+    internal const string ClientName = "upstream";
 
     /// <summary>
-    /// The upstream settings (validated at start), the <see cref="UpstreamClient"/>, and its resilience pipeline, from
-    /// the outside in: a total timeout over everything; retries with jittered exponential backoff; a circuit breaker
-    /// that stops hammering an upstream that keeps failing; a timeout per attempt.
+    /// The upstream settings, the <see cref="UpstreamClient"/> and its resilience pipeline, from the outside in: a total
+    /// timeout; retries with jittered exponential backoff; a circuit breaker; a timeout per attempt.
     /// </summary>
     /// <remarks>
-    /// Microsoft.Extensions.Http.Resilience (Polly underneath) rather than a pipeline of Polly's own around the call:
-    /// it publishes under Native AOT with no warning, and its HTTP predicates and Retry-After handling replace code of
-    /// ours. Measured with the bench harness (fetcher → server, one round each, alternated; bench/TUNING.md): TODO.
+    /// Microsoft.Extensions.Http.Resilience (Polly underneath) rather than a pipeline of Polly's own around the call: it
+    /// publishes under Native AOT with no warning, and its HTTP predicates and Retry-After delay replace code of ours.
+    /// Measured with the bench harness (bench/TUNING.md): TODO.
     /// </remarks>
     public static IHostApplicationBuilder AddUpstreamClient(this IHostApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
-        builder.AddSettingsCheck<UpstreamOptions, UpstreamOptionsValidator>(UpstreamOptions.SectionName);
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+        builder.CheckSection<UpstreamOptions>(UpstreamOptions.SectionName);
         builder.Services.AddSingleton<UpstreamClient>();
-        var client = builder.Services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // The pipeline's timeouts bound every call.
-            // The factory's own handler rotation is not needed: PooledConnectionLifetime rotates the connections.
+        // The pipeline's timeouts bound every call; PooledConnectionLifetime rotates connections, not the factory's handler lifetime.
+        var client = builder.Services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => Connections(services.GetRequiredService<IOptions<UpstreamOptions>>().Value))
-            // The fetcher logs what went wrong itself, one line per failure; the factory's per-request lines would be four more.
+            // The fetcher logs a failure itself, in one line; the factory would add four lines to every call.
             .RemoveAllLoggers();
         client.AddResilienceHandler("pipeline", Pipeline);
         // Inside the pipeline, so that it runs once per attempt.
@@ -43,13 +39,9 @@ public static class UpstreamRegistration
             var options = services.GetRequiredService<IOptions<UpstreamOptions>>().Value;
             return new UpstreamAttemptHandler(new Uri(options.BaseUrl, UriKind.Absolute), options.MaxResponseBytes);
         });
-
-        // Polly's own telemetry as metrics: every retry, timeout and circuit change (resilience.polly.strategy.events);
-        // its per-attempt log lines stay off (LoggingDefaults). Its two duration histograms are dropped: they are in
-        // milliseconds, which Prometheus's conventions (and promtool) reject, and each attempt's duration and outcome
-        // is HttpClient's http.client.request.duration already, in seconds.
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
-            .AddMeter("Polly")
+        // Polly's events as metrics (every retry, timeout and circuit change). Its duration histograms are in
+        // milliseconds, which promtool rejects, and repeat HttpClient's http.client.request.duration: dropped.
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("Polly")
             .AddView("resilience.polly.strategy.attempt.duration", MetricStreamConfiguration.Drop)
             .AddView("resilience.polly.pipeline.duration", MetricStreamConfiguration.Drop));
         return builder;
@@ -58,13 +50,11 @@ public static class UpstreamRegistration
     private static SocketsHttpHandler Connections(UpstreamOptions options) => new()
     {
         PooledConnectionLifetime = options.PooledConnectionLifetime,
-        // How long one of several resolved addresses may take to accept before the next is tried: a connection inside
-        // a cluster is made in well under a millisecond, and the rest of the attempt is left for the answer.
+        // One of several resolved addresses gets half the attempt (at most 250 ms) to accept before the next is tried:
+        // inside a cluster a connection is made in well under a millisecond.
         ConnectCallback = new RoundRobinConnector(TimeSpan.FromTicks(Math.Min(options.AttemptTimeout.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks))).ConnectAsync,
-        AutomaticDecompression = DecompressionMethods.None,
-        // A call to a service inside the cluster: never through an egress proxy from HTTP_PROXY, never following a
-        // redirect elsewhere (a 3xx is the server's answer, and not a good one), and no cookie jar, which this one
-        // client would share among all the fetcher's callers. Each is also one handler layer less on every request.
+        // A call inside the cluster: never through an egress proxy from HTTP_PROXY, never following a redirect (a 3xx is
+        // the server's answer, and not a good one), and no cookie jar shared among all the fetcher's callers.
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
@@ -83,23 +73,20 @@ public static class UpstreamRegistration
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                // ShouldRetryAfterHeader (on by default) waits as long as an upstream's Retry-After asks. That is honoured
-                // within the total budget: when the wait and one more attempt no longer fit, no retry at all (sooner would
-                // ignore what it asked, later would break the budget), and the 502 passes its Retry-After on to the caller.
+                // The delay is an upstream's Retry-After when it sends one (ShouldRetryAfterHeader), within the total
+                // budget: when the wait and one more attempt no longer fit, no retry at all (sooner would ignore what it
+                // asked, later would break the budget), and the 502 passes its Retry-After on to the caller.
                 ShouldHandle = args =>
                 {
-                    if (args.Outcome.Result is { } response && UpstreamCall.Of(response.RequestMessage) is { } call
-                        && call.RetryAfter(response) is { } wait && !call.CanWaitAndRetry(wait, options))
-                    {
-                        call.RetryAfterPastBudget = true;
-                        return ValueTask.FromResult(false);
-                    }
-                    return ValueTask.FromResult(IsTransient(args.Outcome));
+                    var call = UpstreamCall.Of(args.Outcome.Result?.RequestMessage);
+                    var pastBudget = call?.RetryAfter(args.Outcome.Result!) is { } wait && !call.CanWaitAndRetry(wait, options);
+                    call?.RetryAfterPastBudget = pastBudget;
+                    return ValueTask.FromResult(!pastBudget && IsTransient(args.Outcome));
                 },
                 OnRetry = args =>
                 {
-                    UpstreamLog.Retrying(logger, args.AttemptNumber + 1, Reason(args.Outcome), args.RetryDelay.TotalMilliseconds);
-                    return default;
+                    LogRetrying(logger, args.AttemptNumber + 1, Reason(args.Outcome), args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
                 },
             });
         }
@@ -112,13 +99,13 @@ public static class UpstreamRegistration
             BreakDuration = options.BreakerBreakDuration,
             OnOpened = args =>
             {
-                UpstreamLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, Reason(args.Outcome));
-                return default;
+                LogCircuitOpened(logger, args.BreakDuration.TotalSeconds, Reason(args.Outcome));
+                return ValueTask.CompletedTask;
             },
             OnClosed = _ =>
             {
-                UpstreamLog.CircuitClosed(logger);
-                return default;
+                LogCircuitClosed(logger);
+                return ValueTask.CompletedTask;
             },
         });
         pipeline.AddTimeout(options.AttemptTimeout);
@@ -134,4 +121,14 @@ public static class UpstreamRegistration
     /// <summary>Why an attempt failed; an exception's message may quote the upstream's bytes, so it is escaped.</summary>
     private static string Reason(Outcome<HttpResponseMessage> outcome) =>
         LogText.Escape(outcome.Exception?.Message ?? $"it answered {(int?)outcome.Result?.StatusCode}");
+
+    // What the pipeline did, one line each: Polly's own log lines are off (LoggingDefaults).
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Upstream attempt {Attempt} failed ({Reason}); retrying in {DelayMilliseconds:0} ms")]
+    private static partial void LogRetrying(ILogger logger, int attempt, string reason, double delayMilliseconds);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Upstream circuit opened for {BreakSeconds:0.###} s after repeated failures ({Reason})")]
+    private static partial void LogCircuitOpened(ILogger logger, double breakSeconds, string reason);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Upstream circuit closed: the upstream answers again")]
+    private static partial void LogCircuitClosed(ILogger logger);
 }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 using MinikubeDemo.Contract;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;

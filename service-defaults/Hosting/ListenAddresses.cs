@@ -1,26 +1,20 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Where the service listens, as the host reads it (<c>urls</c> wins over <c>http_ports</c>/<c>https_ports</c>).
-/// Kestrel takes <c>ASPNETCORE_HTTP_PORTS=notaport</c> as port 80 of every interface, so the values are checked
-/// before the host is built.
+/// Where the service listens, as the host reads it (<c>urls</c> wins over <c>http_ports</c>). Kestrel takes
+/// <c>ASPNETCORE_HTTP_PORTS=notaport</c> as port 80 of every interface, so the values are checked before the host is built.
 /// </summary>
 public static class ListenAddresses
 {
     public const string UrlsSetting = "urls (env ASPNETCORE_URLS, or --urls)";
     public const string HttpPortsSetting = "http_ports (env ASPNETCORE_HTTP_PORTS)";
-    public const string HttpsPortsSetting = "https_ports (env ASPNETCORE_HTTPS_PORTS)";
 
     /// <summary>One line for each listen setting that is not what Kestrel can listen on.</summary>
     public static IEnumerable<string> Problems(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
         // Split as the host splits them (GenericWebHostService, then Kestrel's AddressBinder).
         const StringSplitOptions Ports = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
         string?[] problems =
@@ -28,7 +22,6 @@ public static class ListenAddresses
             Check(UrlsSetting, configuration[WebHostDefaults.ServerUrlsKey], StringSplitOptions.RemoveEmptyEntries, IsListenUrl,
                 "an address to listen on; expected http://HOST:PORT, like http://127.0.0.1:8000"),
             Check(HttpPortsSetting, configuration[WebHostDefaults.HttpPortsKey], Ports, IsPort, "a port number; expected one like 8000"),
-            Check(HttpsPortsSetting, configuration[WebHostDefaults.HttpsPortsKey], Ports, IsPort, "a port number; expected one like 8443"),
         ];
         return problems.OfType<string>();
     }
@@ -46,20 +39,17 @@ public static class ListenAddresses
 
     private static bool IsListenUrl(string entry)
     {
-        BindingAddress address;
         try
         {
-            address = BindingAddress.Parse(entry);
+            var address = BindingAddress.Parse(entry);
+            // BindingAddress takes "http://*:notaport" as host "*:notaport" on port 80: a colon left in the host (other
+            // than in a bracketed IPv6 address) is a port that did not parse.
+            return address.Scheme is "http" or "https" && address.PathBase.Length == 0 && (address.IsUnixPipe
+                || ((!address.Host.Contains(':', StringComparison.Ordinal) || address.Host.StartsWith('[')) && address.Port is >= 0 and <= IPEndPoint.MaxPort));
         }
         catch (FormatException)
         {
             return false;
         }
-        // BindingAddress takes "http://*:notaport" as host "*:notaport" on port 80: a colon left in the host (other
-        // than in a bracketed IPv6 address) is a port that did not parse.
-        return address.Scheme is "http" or "https" && address.PathBase.Length == 0
-            && (address.IsUnixPipe
-                || ((!address.Host.Contains(':', StringComparison.Ordinal) || address.Host.StartsWith('['))
-                    && address.Port is >= 0 and <= IPEndPoint.MaxPort));
     }
 }

@@ -1,11 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Logging;
@@ -16,30 +11,24 @@ namespace MinikubeDemo.ServiceDefaults.Hosting;
 /// <summary>
 /// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit code 1,
 /// instead of an unhandled exception, its stack trace and exit code 134. Each line comes from this code or the
-/// settings' own validators, never from a framework's exception message. Anything else still crashes.
+/// settings' own validators, never from parsing a framework's message. Anything else still crashes.
 /// </summary>
 public static class ServiceHost
 {
     public const int BadConfigurationExitCode = 1;
 
-    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
-
     /// <summary>Builds the app, lets <paramref name="configure"/> map it, runs it, and returns the exit code.</summary>
     public static int BuildAndRun(this WebApplicationBuilder builder, Action<WebApplication> configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
         // Values the binder could not convert, and listen addresses Kestrel would misread, before anything binds them.
         string[] problems = [.. SettingsCheck.Problems(builder), .. ListenAddresses.Problems(builder.Configuration)];
         if (problems.Length > 0)
         {
             return Refuse(builder, problems);
         }
-
-        // The host logs a failed start, stack trace and all, before it rethrows; what follows says it once: the
-        // lines below, or the runtime's report of anything else. Its category only logs debug steps besides.
+        // The host logs a failed start, stack trace and all, before it rethrows; the lines below say it once instead.
         var started = false;
-        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level == LogLevel.Error && !Volatile.Read(ref started)));
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (level != LogLevel.Error || Volatile.Read(ref started)));
         try
         {
             // Inside the try: the host resolves HostOptions (hence the validated drain delay) and the loggers as it is built.
@@ -55,35 +44,24 @@ public static class ServiceHost
         }
     }
 
-    /// <summary>
-    /// The lines for an exception that means bad configuration, or null for anything else. The settings' validators
-    /// name the setting in each failure (ValidateOnStart throws one per type).
-    /// </summary>
+    /// <summary>The lines for an exception that means bad configuration, or null for anything else.</summary>
     public static IEnumerable<string>? Describe(Exception exception, IConfiguration configuration) => exception switch
     {
+        // The settings' validators name the setting in each failure; ValidateOnStart throws one exception per type.
         OptionsValidationException validation => validation.Failures,
         AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
-            aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(validation => validation.Failures),
-        // Kestrel, when another process holds the address; its message names the address.
-        IOException { InnerException: AddressInUseException } => [AddressInUse(exception.Message, configuration)],
+            aggregate.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures),
+        // Kestrel, when another process holds the address (its message names the address): say where it came from.
+        IOException { InnerException: AddressInUseException } when configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls =>
+            [$"{exception.Message} The address comes from {ListenAddresses.UrlsSetting}, which is '{urls}'; another process listens there. " +
+             $"Pick a free one, e.g. --urls http://127.0.0.1:{NextPort(Uri.TryCreate(urls, UriKind.Absolute, out var url) ? url.Port : 0)}."],
+        IOException { InnerException: AddressInUseException } when configuration[WebHostDefaults.HttpPortsKey] is var ports =>
+            [$"{exception.Message} The address comes from {ListenAddresses.HttpPortsSetting}, which is '{ports}'; another process listens there. " +
+             $"Pick a free port, e.g. ASPNETCORE_HTTP_PORTS={NextPort(ports)}, or an address, e.g. --urls http://127.0.0.1:{NextPort(ports)}."],
         _ => null,
     };
 
-    private static string AddressInUse(string kestrelMessage, IConfiguration configuration)
-    {
-        // Say where the address came from, and suggest the port after it (urls, when set, wins over http_ports).
-        var urls = configuration[WebHostDefaults.ServerUrlsKey];
-        if (!string.IsNullOrEmpty(urls))
-        {
-            var next = Uri.TryCreate(urls, UriKind.Absolute, out var url) ? NextPort(url.Port) : DemoContract.Port + 1;
-            return $"{kestrelMessage} The address comes from {ListenAddresses.UrlsSetting}, which is '{urls}'; another process listens there. " +
-                   $"Pick a free one, e.g. --urls http://127.0.0.1:{next}.";
-        }
-        var ports = configuration[WebHostDefaults.HttpPortsKey];
-        var nextPort = int.TryParse(ports, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? NextPort(port) : DemoContract.Port + 1;
-        return $"{kestrelMessage} The address comes from {ListenAddresses.HttpPortsSetting}, which is '{ports}'; another process listens there. " +
-               $"Pick a free port, e.g. ASPNETCORE_HTTP_PORTS={nextPort}, or an address, e.g. --urls http://127.0.0.1:{nextPort}.";
-    }
+    private static int NextPort(string? port) => NextPort(int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0);
 
     private static int NextPort(int port) => port is > 0 and < IPEndPoint.MaxPort ? port + 1 : DemoContract.Port + 1;
 

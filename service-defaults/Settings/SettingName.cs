@@ -4,16 +4,8 @@ namespace MinikubeDemo.ServiceDefaults.Settings;
 public static class SettingName
 {
     /// <summary><c>Upstream:BaseUrl</c> → <c>Upstream:BaseUrl (env Upstream__BaseUrl)</c>.</summary>
-    public static string Of(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return $"{path} (env {path.Replace(":", "__", StringComparison.Ordinal)})";
-    }
+    public static string Of(string path) => $"{path} (env {path?.Replace(":", "__", StringComparison.Ordinal)})";
 
     /// <summary>A member of a settings class, which is named after its section: <c>UpstreamOptions</c> binds <c>Upstream</c>.</summary>
-    public static string Of(Type settings, string member)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return Of($"{settings.Name[..^"Options".Length]}:{member}");
-    }
+    public static string Of(Type settings, string member) => Of($"{settings?.Name[..^"Options".Length]}:{member}");
 }

@@ -1,48 +1,29 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace MinikubeDemo.ServiceDefaults.Settings;
 
 /// <summary>
-/// The settings sections a service binds, each value checked against its property's type before the host is built:
-/// the configuration binder reports a value it cannot convert only in its exception's message, so rather than read
-/// that, each value is parsed here as the source-generated binder parses it, and one that does not parse is named.
+/// The settings sections a service binds, each value checked against its property's type before the host is built.
+/// The configuration binder names a value it cannot convert only in its exception's message, so each value is parsed
+/// here as the source-generated binder parses it instead, and one that does not parse is named.
 /// </summary>
 public static class SettingsCheck
 {
-    /// <summary>
-    /// Validates <typeparamref name="TOptions"/> with <typeparamref name="TValidator"/> and checks its section's values
-    /// first; the caller binds it (the binder's source generator needs the concrete type at the call).
-    /// </summary>
-    public static void AddSettingsCheck<
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions,
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
-        this IHostApplicationBuilder builder, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        builder.CheckSection<TOptions>(section);
-    }
-
-    /// <summary>Checks the values of a section that something else binds to <typeparamref name="TOptions"/>.</summary>
+    /// <summary>Checks the values of <paramref name="section"/>, which binds to <typeparamref name="TOptions"/>.</summary>
     public static void CheckSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
         this IHostApplicationBuilder builder, string section)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        Sections(builder).Add(new Section(section, typeof(TOptions)));
+        var sections = builder.Properties.TryGetValue(typeof(SettingsCheck), out var found) ? (List<Section>)found : [];
+        builder.Properties[typeof(SettingsCheck)] = sections;
+        sections.Add(new Section(section, typeof(TOptions)));
     }
 
     /// <summary>One line for each value of a checked section that its property's type cannot hold.</summary>
     public static IEnumerable<string> Problems(IHostApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        foreach (var section in Sections(builder))
+        var sections = builder.Properties.TryGetValue(typeof(SettingsCheck), out var found) ? (List<Section>)found : [];
+        foreach (var section in sections)
         {
             var properties = section.Type.GetProperties();
             foreach (var setting in builder.Configuration.GetSection(section.Path).GetChildren())
@@ -68,11 +49,6 @@ public static class SettingsCheck
         _ when type.IsEnum => Enum.TryParse(type, value, ignoreCase: true, out _) ? null : $"one of {string.Join(", ", Enum.GetNames(type))}",
         _ => null,
     };
-
-    private static List<Section> Sections(IHostApplicationBuilder builder) =>
-        (List<Section>)(builder.Properties.TryGetValue(typeof(SettingsCheck), out var sections)
-            ? sections
-            : builder.Properties[typeof(SettingsCheck)] = new List<Section>());
 
     private sealed record Section(
         string Path,

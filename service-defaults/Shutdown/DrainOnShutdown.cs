@@ -1,30 +1,20 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MinikubeDemo.ServiceDefaults.Shutdown;
 
 /// <summary>
-/// Makes SIGTERM lose no request. The host signals ApplicationStopping and then calls <see cref="StoppingAsync"/>
-/// before it stops any hosted service, Kestrel included, so during the delay here the service still accepts and
-/// answers while <c>/readyz</c> says 503 and every response asks its client to close the connection. Kubernetes
-/// meanwhile removes the pod from the Service's endpoints; then Kestrel stops accepting and finishes in-flight requests.
+/// Makes SIGTERM lose no request. The host signals ApplicationStopping (readiness fails, responses ask clients to
+/// close their connections) and then calls <see cref="StoppingAsync"/> before it stops any hosted service, Kestrel
+/// included: during the delay here the service still answers while Kubernetes takes the pod out of its Service's
+/// endpoints; then Kestrel stops accepting and finishes in-flight requests.
 /// </summary>
-internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, ILogger<DrainOnShutdown> logger)
-    : IHostedLifecycleService
+internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, ILogger<DrainOnShutdown> logger) : IHostedLifecycleService
 {
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        var delay = options.Value.DrainDelay;
-        LogDraining(logger, delay.TotalSeconds);
-        try
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's shutdown timeout ran out first: stop now rather than fail the shutdown.
-        }
+        LogDraining(logger, options.Value.DrainDelay.TotalSeconds);
+        // Cancelled when the host's shutdown timeout runs out first: then stop now rather than fail the shutdown.
+        await Task.Delay(options.Value.DrainDelay, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -10,22 +7,14 @@ using OpenTelemetry.Trace;
 namespace MinikubeDemo.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// OpenTelemetry as the reference service defaults set it up: ASP.NET Core's, HttpClient's and the runtime's
-/// meters, scraped at <c>GET /metrics</c>; and where <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector, the
-/// same metrics and the traces of each request and of the calls it makes, pushed over OTLP (the exporter reads
-/// the other standard variables: <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>_HEADERS</c>, <c>_TIMEOUT</c>,
-/// <c>OTEL_METRIC_EXPORT_INTERVAL</c>, <c>OTEL_BSP_*</c>).
+/// OpenTelemetry as the reference service defaults set it up: ASP.NET Core's, HttpClient's and the runtime's meters,
+/// scraped at <c>GET /metrics</c>; and where <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector, the same metrics and
+/// the traces of each request and of the calls it makes, pushed over OTLP (the exporter reads the other standard
+/// variables: <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>_HEADERS</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>, ...).
 /// </summary>
 internal static class TelemetryDefaults
 {
     public const string MetricsPath = "/metrics";
-
-    private static readonly (string Instrument, string Name)[] RuntimeCountRenames =
-    [
-        ("dotnet.assembly.count", "dotnet.assemblies"),
-        ("dotnet.process.cpu.count", "dotnet.process.cpus"),
-        ("dotnet.timer.count", "dotnet.timers"),
-    ];
 
     public static void AddTelemetry(this WebApplicationBuilder builder, InstanceName instance)
     {
@@ -37,28 +26,20 @@ internal static class TelemetryDefaults
                 .AddEnvironmentVariableDetector())
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddPrometheusExporter();
-                // Prometheus keeps a "_count" suffix for histograms and summaries (promtool rejects it elsewhere), so
-                // the runtime's three counts of things get names without it.
-                foreach (var (runtimeName, prometheusName) in RuntimeCountRenames)
-                {
-                    metrics.AddView(runtimeName, prometheusName);
-                }
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter()
+                    // Prometheus keeps a "_count" suffix for histograms (promtool rejects it elsewhere): the runtime's
+                    // three counts of things get names without it.
+                    .AddView("dotnet.assembly.count", "dotnet.assemblies")
+                    .AddView("dotnet.process.cpu.count", "dotnet.process.cpus")
+                    .AddView("dotnet.timer.count", "dotnet.timers");
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
                 }
             });
-
         if (otlp)
         {
-            telemetry.WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddOtlpExporter());
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter());
         }
         else
         {
