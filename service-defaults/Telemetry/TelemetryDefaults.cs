@@ -16,6 +16,13 @@ internal static class TelemetryDefaults
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// The platform's own meters (ASP.NET Core's requests, Kestrel's connections, HttpClient's calls, the runtime's GC,
+    /// thread pool and memory), as OpenTelemetry's instrumentation packages add them on .NET 9 and later.
+    /// </summary>
+    private static readonly string[] Meters =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "System.Net.Http", "System.Runtime"];
+
     public static void AddTelemetry(this WebApplicationBuilder builder, InstanceName instance)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -26,7 +33,7 @@ internal static class TelemetryDefaults
                 .AddEnvironmentVariableDetector())
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter()
+                metrics.AddMeter(Meters).AddPrometheusExporter()
                     // Prometheus keeps a "_count" suffix for histograms (promtool rejects it elsewhere): the runtime's
                     // three counts of things get names without it.
                     .AddView("dotnet.assembly.count", "dotnet.assemblies")
@@ -39,7 +46,9 @@ internal static class TelemetryDefaults
             });
         if (otlp)
         {
-            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter());
+            // HttpClient's own activity follows the semantic conventions; ASP.NET Core's gets its name ("GET /") and tags
+            // from the instrumentation.
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("System.Net.Http").AddOtlpExporter());
         }
         else
         {
