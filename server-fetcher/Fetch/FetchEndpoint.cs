@@ -1,14 +1,23 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServerFetcher.Upstream;
 using MinikubeDemo.ServiceDefaults;
 using MinikubeDemo.ServiceDefaults.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace MinikubeDemo.ServerFetcher.Fetch;
 
-/// <summary><c>GET /</c>: the course's fetcher, which asks the server for its message and answers "Fetched: " + it.</summary>
+/// <summary>
+/// <c>GET /</c>: the course's fetcher, which asks the server for its message through the resilient client
+/// (<see cref="UpstreamRegistration"/>) and answers "Fetched: " + it, or a problem that names the failure and the
+/// configured upstream URL, nothing else: exception texts can quote the upstream's bytes, resolved addresses and .NET
+/// types, so they go to the log only.
+/// </summary>
 public static partial class FetchEndpoint
 {
     /// <summary>The longest pod name: a DNS subdomain.</summary>
@@ -33,41 +42,79 @@ public static partial class FetchEndpoint
     private static OpenApiHeader StringHeader(string description) =>
         new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
 
-    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> HandleAsync(
-        UpstreamClient upstream, HttpResponse response, ILogger<UpstreamClient> logger, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> HandleAsync([FromKeyedServices(UpstreamRegistration.ClientName)] HttpClient upstream,
+        IOptions<UpstreamOptions> options, TimeProvider time, HttpResponse response, ILogger<UpstreamCall> logger, CancellationToken cancellationToken)
     {
-        try
+        var settings = options.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Get, settings.BaseUrl);
+        var call = new UpstreamCall(request, time);
+        ProblemHttpResult Fail(int status, string title, string detail, Exception? cause = null, TimeSpan? retryAfter = null)
         {
-            var fetched = await upstream.GetMessageAsync(cancellationToken);
-            // Which server replica answered, so that load balancing can be seen through the fetcher. Only what can be a
-            // pod's name (printable ASCII, not too long) is passed on; anything else did not come from one of the pods,
-            // and an encoded copy would still pass on whatever the upstream chose.
-            switch (fetched.Instance)
+            // The whole reason: what the exception and the one at its root say, which can quote the upstream's bytes.
+            string[] reasons = [detail, cause?.Message ?? "", cause?.GetBaseException().Message ?? ""];
+            LogUpstreamFailed(logger, title, LogText.Escape(string.Join(" <- ", reasons.Where(reason => reason.Length > 0).Distinct())));
+            if (retryAfter is { } wait)
             {
-                case { Length: <= MaxInstanceLength } podName when !podName.AsSpan().ContainsAnyExceptInRange(' ', '~'):
-                    response.Headers[DemoContract.Headers.UpstreamInstance] = podName;
-                    break;
-                case { } other:
-                    LogInstanceDropped(logger, other.Length, MaxInstanceLength);
-                    break;
-            }
-            // Which address the Service name led to: the ClusterIP in a cluster (Figure 2 of the chapter).
-            if (fetched.Address is { } address)
-            {
-                response.Headers[DemoContract.Headers.UpstreamAddress] = address;
-            }
-            return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + fetched.Message));
-        }
-        catch (UpstreamException e)
-        {
-            LogUpstreamFailed(logger, e.Title, LogText.Escape(e.Reason));
-            if (e.RetryAfter is { } retryAfter)
-            {
-                response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                // The caller is told when to come back: when the circuit closes, or when the upstream said it expects to be ready.
+                response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             }
             // The same detail in every environment: the log has the whole reason.
-            return TypedResults.Problem(detail: e.Message, statusCode: e.Status, title: e.Title);
+            return TypedResults.Problem(detail: detail, statusCode: status, title: title);
         }
+        try
+        {
+            // The attempt handler has read the body already: nothing is left for HttpClient to buffer.
+            using var answer = await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!answer.IsSuccessStatusCode)
+            {
+                var (status, retryAfter) = ((int)answer.StatusCode, call.RetryAfter(answer));
+                return Fail(StatusCodes.Status502BadGateway, "The upstream server answered with an error", call.RetryAfterPastBudget
+                    ? $"{settings.BaseUrl} answered {status} and asked to be called again in {Math.Ceiling(retryAfter.GetValueOrDefault().TotalSeconds):0} s, later than the time budget allows."
+                    : $"{settings.BaseUrl} answered {status}{(call.Attempts > 1 ? ", also when retried" : "")}.", retryAfter: retryAfter);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // The caller went away; nobody is left to answer.
+        }
+        catch (TimeoutRejectedException e)
+        {
+            // Whichever timeout fired, the attempt's or the whole call's, the detail says both and what was tried.
+            return Fail(StatusCodes.Status504GatewayTimeout, "The upstream server did not answer in time", $"{settings.BaseUrl} did not answer in time: {call.Attempts} " +
+                $"{(call.Attempts == 1 ? "attempt" : "attempts")} of at most {settings.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {settings.TotalTimeout.TotalMilliseconds:0} ms.", e);
+        }
+        catch (BrokenCircuitException e)
+        {
+            return Fail(StatusCodes.Status502BadGateway, "The upstream server is failing; calls are paused", $"{settings.BaseUrl} failed repeatedly, so calls to it are paused for a while.", e, e.RetryAfter);
+        }
+        catch (InvalidDataException e)
+        {
+            return Fail(StatusCodes.Status502BadGateway, "The upstream server answered too large a body",
+                $"{settings.BaseUrl} answered a body over the {settings.MaxResponseBytes}-byte limit (Upstream:MaxResponseBytes).", e);
+        }
+        catch (JsonException e)
+        {
+            return Fail(StatusCodes.Status502BadGateway, "The upstream server answered an invalid body", $"{settings.BaseUrl} answered a body that is not JSON with a string \"message\".", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return Fail(StatusCodes.Status502BadGateway, "The upstream server could not be reached", $"{settings.BaseUrl} could not be reached.", e);
+        }
+
+        // Which server replica answered, so that load balancing can be seen through the fetcher. Only what can be a pod's
+        // name (printable ASCII, not too long) is passed on: anything else did not come from one of the pods.
+        switch (call.Instance)
+        {
+            case { Length: <= MaxInstanceLength } podName when !podName.AsSpan().ContainsAnyExceptInRange(' ', '~'):
+                response.Headers[DemoContract.Headers.UpstreamInstance] = podName;
+                break;
+            case { } other:
+                LogInstanceDropped(logger, other.Length, MaxInstanceLength);
+                break;
+        }
+        // Which address the Service name led to: the ClusterIP in a cluster (Figure 2 of the chapter).
+        response.Headers[DemoContract.Headers.UpstreamAddress] = call.Address;
+        return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + call.Message));
     }
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning,

@@ -7,10 +7,10 @@ namespace MinikubeDemo.ServerFetcher.Upstream;
 /// <summary>
 /// Each attempt, inside the resilience pipeline: counts it, has its connection say where it went, and reads and checks
 /// the whole body of a 2xx answer, so that the attempt timeout also bounds a body that trickles and a connection lost
-/// mid-body is a failed attempt like any other. A body too large or malformed is an <see cref="UpstreamException"/>,
-/// which the pipeline does not retry: asking again would get the same answer.
+/// mid-body is a failed attempt like any other. A body that is too large (<see cref="InvalidDataException"/>) or not
+/// JSON with a string <c>message</c> (<see cref="JsonException"/>) is not retried: asking again gets the same answer.
 /// </summary>
-internal sealed class UpstreamAttemptHandler(Uri upstream, int maxResponseBytes) : DelegatingHandler
+internal sealed class UpstreamAttemptHandler(int maxResponseBytes) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ internal sealed class UpstreamAttemptHandler(Uri upstream, int maxResponseBytes)
     {
         if (content.Headers.ContentLength > maxResponseBytes)
         {
-            throw TooLarge();
+            throw new InvalidDataException();
         }
         var buffer = ArrayPool<byte>.Shared.Rent(maxResponseBytes + 1);
         try
@@ -50,21 +50,14 @@ internal sealed class UpstreamAttemptHandler(Uri upstream, int maxResponseBytes)
                 length += read;
                 if (length > maxResponseBytes)
                 {
-                    throw TooLarge();
+                    throw new InvalidDataException();
                 }
             }
             return JsonSerializer.Deserialize(buffer.AsSpan(0, length), ContractJsonContext.Default.MessageResponse)?.Message ?? throw new JsonException();
-        }
-        catch (JsonException e)
-        {
-            throw new UpstreamException(StatusCodes.Status502BadGateway, UpstreamException.InvalidBody, $"{upstream} answered a body that is not JSON with a string \"message\".", e);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private UpstreamException TooLarge() => new(StatusCodes.Status502BadGateway, UpstreamException.TooLarge,
-        $"{upstream} answered a body over the {maxResponseBytes}-byte limit (Upstream:MaxResponseBytes).");
 }

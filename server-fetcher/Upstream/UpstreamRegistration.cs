@@ -12,7 +12,7 @@ public static partial class UpstreamRegistration
     internal const string ClientName = "upstream";
 
     /// <summary>
-    /// The upstream settings, the <see cref="UpstreamClient"/> and its resilience pipeline, from the outside in: a total
+    /// The upstream settings, the client of the server and its resilience pipeline, from the outside in: a total
     /// timeout; retries with jittered exponential backoff; a circuit breaker; a timeout per attempt.
     /// </summary>
     /// <remarks>
@@ -25,7 +25,8 @@ public static partial class UpstreamRegistration
         builder.Services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
         builder.CheckSection<UpstreamOptions>(UpstreamOptions.SectionName);
-        builder.Services.AddSingleton<UpstreamClient>();
+        // One client over one pooled handler for the life of the process: PooledConnectionLifetime rotates its connections.
+        builder.Services.AddKeyedSingleton(ClientName, (services, _) => services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName));
         // The pipeline's timeouts bound every call; PooledConnectionLifetime rotates connections, not the factory's handler lifetime.
         var client = builder.Services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
@@ -34,11 +35,7 @@ public static partial class UpstreamRegistration
             .RemoveAllLoggers();
         client.AddResilienceHandler("pipeline", Pipeline);
         // Inside the pipeline, so that it runs once per attempt.
-        client.AddHttpMessageHandler(services =>
-        {
-            var options = services.GetRequiredService<IOptions<UpstreamOptions>>().Value;
-            return new UpstreamAttemptHandler(new Uri(options.BaseUrl, UriKind.Absolute), options.MaxResponseBytes);
-        });
+        client.AddHttpMessageHandler(services => new UpstreamAttemptHandler(services.GetRequiredService<IOptions<UpstreamOptions>>().Value.MaxResponseBytes));
         // Polly's events as metrics (every retry, timeout and circuit change). Its duration histograms are in
         // milliseconds, which promtool rejects, and repeat HttpClient's http.client.request.duration: dropped.
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("Polly")
@@ -63,7 +60,7 @@ public static partial class UpstreamRegistration
     private static void Pipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
         var options = context.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value;
-        var logger = context.ServiceProvider.GetRequiredService<ILogger<UpstreamClient>>();
+        var logger = context.ServiceProvider.GetRequiredService<ILogger<UpstreamCall>>();
         pipeline.AddTimeout(options.TotalTimeout);
         if (options.MaxRetryAttempts > 0)
         {
