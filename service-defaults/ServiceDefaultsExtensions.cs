@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
-using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.ServiceDefaults.Settings;
@@ -26,19 +25,17 @@ public static class ServiceDefaultsExtensions
         {
             builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(CultureInfo.InvariantCulture));
         }
-        // Each idle keep-alive connection holds about 10 KiB of heap, and in a pod the GC heap is capped at 75 % of the
-        // limit (96 MiB of the manifests' 128 Mi), which some 10,000 exhaust. Past 3,000 Kestrel closes new connections
-        // at once, so they hold at most about 35 MiB (bench/TUNING.md); a Service spreads more callers over more replicas.
+        // An idle keep-alive connection holds about 10 KiB of heap, and a pod's GC heap is 75 % of its limit (96 MiB of
+        // 128 Mi): past 3,000 connections Kestrel closes new ones at once (bench/TUNING.md).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = 3_000);
         builder.AddLoggingDefaults();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
-            // Built from nothing the request says: `servers` would echo the caller's Host header (and a cache in front
-            // would keep the poisoned copy); without it the paths are relative to where the document was fetched.
+            // No `servers`: it would echo the caller's Host header; without it, paths are relative to where the document was fetched.
             document.Servers = [];
-            // HEAD follows GET by definition; a twin operation would only repeat it, under the same operationId.
+            // HEAD follows GET by definition: its operation would only repeat the GET's, under the same operationId.
             foreach (var path in document.Paths.Values)
             {
                 path.Operations?.Remove(HttpMethod.Head);
@@ -52,10 +49,10 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(instance);
         builder.AddTelemetry(instance);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        // Liveness checks no dependency (a failing upstream must not restart the fetcher); readiness fails while draining.
+        // No dependency is checked: a failing upstream must neither restart the fetcher nor empty its Service.
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
-            .AddCheck<DrainingHealthCheck>("draining", tags: ["ready"]);
+            .AddCheck<DrainOnShutdown>("draining", tags: ["ready"]);
         builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.CheckSection<ShutdownOptions>(ShutdownOptions.SectionName);

@@ -48,7 +48,7 @@ public static partial class FetchEndpoint
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Get, settings.BaseUrl);
         var call = new UpstreamCall(request, time);
-        ProblemHttpResult Fail(int status, string title, string detail, Exception? cause = null, TimeSpan? retryAfter = null)
+        ProblemHttpResult Fail(string title, string detail, Exception? cause = null, TimeSpan? retryAfter = null, int status = StatusCodes.Status502BadGateway)
         {
             // The whole reason: what the exception and the one at its root say, which can quote the upstream's bytes.
             string[] reasons = [detail, cause?.Message ?? "", cause?.GetBaseException().Message ?? ""];
@@ -68,39 +68,28 @@ public static partial class FetchEndpoint
             if (!answer.IsSuccessStatusCode)
             {
                 var (status, retryAfter) = ((int)answer.StatusCode, call.RetryAfter(answer));
-                return Fail(StatusCodes.Status502BadGateway, "The upstream server answered with an error", call.RetryAfterPastBudget
+                return Fail("The upstream server answered with an error", call.RetryAfterPastBudget
                     ? $"{settings.BaseUrl} answered {status} and asked to be called again in {Math.Ceiling(retryAfter.GetValueOrDefault().TotalSeconds):0} s, later than the time budget allows."
                     : $"{settings.BaseUrl} answered {status}{(call.Attempts > 1 ? ", also when retried" : "")}.", retryAfter: retryAfter);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        // Not the caller going away (OperationCanceledException): nobody is left to answer then.
+        catch (Exception e) when (e is TimeoutRejectedException or BrokenCircuitException or InvalidDataException or JsonException or HttpRequestException or IOException)
         {
-            throw; // The caller went away; nobody is left to answer.
+            return e switch
+            {
+                // Whichever timeout fired, the attempt's or the whole call's, the detail says both and what was tried.
+                TimeoutRejectedException => Fail("The upstream server did not answer in time", $"{settings.BaseUrl} did not answer in time: {call.Attempts} " +
+                    $"{(call.Attempts == 1 ? "attempt" : "attempts")} of at most {settings.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of " +
+                    $"{settings.TotalTimeout.TotalMilliseconds:0} ms.", e, status: StatusCodes.Status504GatewayTimeout),
+                BrokenCircuitException open => Fail("The upstream server is failing; calls are paused",
+                    $"{settings.BaseUrl} failed repeatedly, so calls to it are paused for a while.", e, open.RetryAfter),
+                InvalidDataException => Fail("The upstream server answered too large a body",
+                    $"{settings.BaseUrl} answered a body over the {settings.MaxResponseBytes}-byte limit (Upstream:MaxResponseBytes).", e),
+                JsonException => Fail("The upstream server answered an invalid body", $"{settings.BaseUrl} answered a body that is not JSON with a string \"message\".", e),
+                _ => Fail("The upstream server could not be reached", $"{settings.BaseUrl} could not be reached.", e),
+            };
         }
-        catch (TimeoutRejectedException e)
-        {
-            // Whichever timeout fired, the attempt's or the whole call's, the detail says both and what was tried.
-            return Fail(StatusCodes.Status504GatewayTimeout, "The upstream server did not answer in time", $"{settings.BaseUrl} did not answer in time: {call.Attempts} " +
-                $"{(call.Attempts == 1 ? "attempt" : "attempts")} of at most {settings.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {settings.TotalTimeout.TotalMilliseconds:0} ms.", e);
-        }
-        catch (BrokenCircuitException e)
-        {
-            return Fail(StatusCodes.Status502BadGateway, "The upstream server is failing; calls are paused", $"{settings.BaseUrl} failed repeatedly, so calls to it are paused for a while.", e, e.RetryAfter);
-        }
-        catch (InvalidDataException e)
-        {
-            return Fail(StatusCodes.Status502BadGateway, "The upstream server answered too large a body",
-                $"{settings.BaseUrl} answered a body over the {settings.MaxResponseBytes}-byte limit (Upstream:MaxResponseBytes).", e);
-        }
-        catch (JsonException e)
-        {
-            return Fail(StatusCodes.Status502BadGateway, "The upstream server answered an invalid body", $"{settings.BaseUrl} answered a body that is not JSON with a string \"message\".", e);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            return Fail(StatusCodes.Status502BadGateway, "The upstream server could not be reached", $"{settings.BaseUrl} could not be reached.", e);
-        }
-
         // Which server replica answered, so that load balancing can be seen through the fetcher. Only what can be a pod's
         // name (printable ASCII, not too long) is passed on: anything else did not come from one of the pods.
         switch (call.Instance)
@@ -117,8 +106,7 @@ public static partial class FetchEndpoint
         return TypedResults.Ok(new MessageResponse(DemoContract.Fetcher.Prefix + call.Message));
     }
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
-        Message = "The upstream's X-Instance ({Length} characters) is not printable ASCII of at most {MaxLength} characters, so X-Upstream-Instance is left out")]
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The upstream's X-Instance ({Length} characters) is not printable ASCII of at most {MaxLength} characters, so X-Upstream-Instance is left out")]
     private static partial void LogInstanceDropped(ILogger logger, int length, int maxLength);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Upstream call failed ({Failure}): {Detail}")]

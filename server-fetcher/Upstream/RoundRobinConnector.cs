@@ -32,14 +32,14 @@ internal sealed class RoundRobinConnector(TimeSpan addressTimeout)
                 await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token);
                 return new AddressReportingStream(socket);
             }
-            catch (Exception e) when (!last && !cancellationToken.IsCancellationRequested && e is SocketException or OperationCanceledException)
-            {
-                socket.Dispose(); // A replica that is gone but still resolved costs one failed connect, not a failed request.
-            }
-            catch
+            catch (Exception e)
             {
                 socket.Dispose();
-                throw;
+                // A replica that is gone but still resolved costs one failed connect, not a failed request.
+                if (last || cancellationToken.IsCancellationRequested || e is not (SocketException or OperationCanceledException))
+                {
+                    throw;
+                }
             }
         }
         throw new SocketException((int)SocketError.HostNotFound);

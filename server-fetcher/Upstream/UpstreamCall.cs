@@ -22,7 +22,7 @@ internal sealed class UpstreamCall
 
     public string? Instance { get; set; }
 
-    /// <summary>Where the answering request went (address:port), set by <see cref="AddressReportingStream"/>.</summary>
+    /// <summary>Where the answering request went (address:port), set by its connection (<see cref="AddressReportingStream"/>).</summary>
     public string? Address { get; set; }
 
     public int Attempts { get; set; }

@@ -56,5 +56,5 @@ internal sealed class UpstreamOptions : IValidatableObject
         }
     }
 
-    private static string Setting(string property) => SettingName.Of(typeof(UpstreamOptions), property);
+    private static string Setting(string property) => SettingsCheck.NameOf(typeof(UpstreamOptions), property);
 }

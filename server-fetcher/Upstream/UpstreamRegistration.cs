@@ -27,7 +27,7 @@ public static partial class UpstreamRegistration
         builder.CheckSection<UpstreamOptions>(UpstreamOptions.SectionName);
         // One client over one pooled handler for the life of the process: PooledConnectionLifetime rotates its connections.
         builder.Services.AddKeyedSingleton(ClientName, (services, _) => services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName));
-        // The pipeline's timeouts bound every call; PooledConnectionLifetime rotates connections, not the factory's handler lifetime.
+        // The pipeline's timeouts bound every call; PooledConnectionLifetime rotates connections, not the factory.
         var client = builder.Services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => Connections(services.GetRequiredService<IOptions<UpstreamOptions>>().Value))
@@ -36,8 +36,8 @@ public static partial class UpstreamRegistration
         client.AddResilienceHandler("pipeline", Pipeline);
         // Inside the pipeline, so that it runs once per attempt.
         client.AddHttpMessageHandler(services => new UpstreamAttemptHandler(services.GetRequiredService<IOptions<UpstreamOptions>>().Value.MaxResponseBytes));
-        // Polly's events as metrics (every retry, timeout and circuit change). Its duration histograms are in
-        // milliseconds, which promtool rejects, and repeat HttpClient's http.client.request.duration: dropped.
+        // Polly's events as metrics (every retry, timeout and circuit change); its duration histograms are in milliseconds,
+        // which promtool rejects, and repeat HttpClient's http.client.request.duration.
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("Polly")
             .AddView("resilience.polly.strategy.attempt.duration", MetricStreamConfiguration.Drop)
             .AddView("resilience.polly.pipeline.duration", MetricStreamConfiguration.Drop));
@@ -47,11 +47,9 @@ public static partial class UpstreamRegistration
     private static SocketsHttpHandler Connections(UpstreamOptions options) => new()
     {
         PooledConnectionLifetime = options.PooledConnectionLifetime,
-        // One of several resolved addresses gets half the attempt (at most 250 ms) to accept before the next is tried:
-        // inside a cluster a connection is made in well under a millisecond.
+        // Of several resolved addresses each gets half the attempt (at most 250 ms) to accept: a cluster connects in microseconds.
         ConnectCallback = new RoundRobinConnector(TimeSpan.FromTicks(Math.Min(options.AttemptTimeout.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks))).ConnectAsync,
-        // A call inside the cluster: never through an egress proxy from HTTP_PROXY, never following a redirect (a 3xx is
-        // the server's answer, and not a good one), and no cookie jar shared among all the fetcher's callers.
+        // Inside the cluster: no egress proxy from HTTP_PROXY, no redirect followed (a 3xx is a bad answer), no cookie jar shared by all callers.
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,

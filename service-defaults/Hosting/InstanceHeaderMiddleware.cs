@@ -3,11 +3,8 @@ using MinikubeDemo.Contract;
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Names the replica on every response (<c>X-Instance</c>), and once the host is stopping (the drain after SIGTERM)
-/// asks each keep-alive client to close its connection, so that it moves to another replica before this one's
-/// listener closes. The headers are set as the response starts, not on the way in: what answers before the rest of
-/// the pipeline (CORS's preflight <c>204</c>) and what clears the headers set before it (the exception handler)
-/// carry them too.
+/// Names the replica on every response (<c>X-Instance</c>) and, while draining after SIGTERM, asks keep-alive clients to
+/// reconnect elsewhere. Set as the response starts, so that CORS's preflight and the exception handler's answers carry them too.
 /// </summary>
 internal sealed class InstanceHeaderMiddleware(RequestDelegate next, InstanceName instance, IHostApplicationLifetime lifetime)
 {

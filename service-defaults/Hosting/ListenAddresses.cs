@@ -3,28 +3,20 @@ using System.Net;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
-/// <summary>
-/// Where the service listens, as the host reads it (<c>urls</c> wins over <c>http_ports</c>). Kestrel takes
-/// <c>ASPNETCORE_HTTP_PORTS=notaport</c> as port 80 of every interface, so the values are checked before the host is built.
-/// </summary>
+/// <summary>Where the service listens, checked before the host is built: Kestrel takes <c>ASPNETCORE_HTTP_PORTS=notaport</c> as port 80.</summary>
 public static class ListenAddresses
 {
     public const string UrlsSetting = "urls (env ASPNETCORE_URLS, or --urls)";
     public const string HttpPortsSetting = "http_ports (env ASPNETCORE_HTTP_PORTS)";
 
-    /// <summary>One line for each listen setting that is not what Kestrel can listen on.</summary>
-    public static IEnumerable<string> Problems(IConfiguration configuration)
+    /// <summary>One line for each listen setting that is not what Kestrel can listen on, split as the host splits it.</summary>
+    public static IEnumerable<string> Problems(IConfiguration configuration) => new[]
     {
-        // Split as the host splits them (GenericWebHostService, then Kestrel's AddressBinder).
-        const StringSplitOptions Ports = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
-        string?[] problems =
-        [
-            Check(UrlsSetting, configuration[WebHostDefaults.ServerUrlsKey], StringSplitOptions.RemoveEmptyEntries, IsListenUrl,
-                "an address to listen on; expected http://HOST:PORT, like http://127.0.0.1:8000"),
-            Check(HttpPortsSetting, configuration[WebHostDefaults.HttpPortsKey], Ports, IsPort, "a port number; expected one like 8000"),
-        ];
-        return problems.OfType<string>();
-    }
+        Check(UrlsSetting, configuration[WebHostDefaults.ServerUrlsKey], StringSplitOptions.RemoveEmptyEntries, IsListenUrl,
+            "an address to listen on; expected http://HOST:PORT, like http://127.0.0.1:8000"),
+        Check(HttpPortsSetting, configuration[WebHostDefaults.HttpPortsKey], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries, IsPort,
+            "a port number; expected one like 8000"),
+    }.OfType<string>();
 
     private static string? Check(string setting, string? value, StringSplitOptions split, Func<string, bool> isValid, string expected)
     {

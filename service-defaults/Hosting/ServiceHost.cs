@@ -10,8 +10,7 @@ namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
 /// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit code 1,
-/// instead of an unhandled exception, its stack trace and exit code 134. Each line comes from this code or the
-/// settings' own validators, never from parsing a framework's message. Anything else still crashes.
+/// not a stack trace and exit code 134; anything else still crashes. No line is read out of a framework's message.
 /// </summary>
 public static class ServiceHost
 {
@@ -69,10 +68,7 @@ public static class ServiceHost
     {
         // Straight to stderr, which is not buffered: a logger's queue could be lost as the process ends. Values come
         // from outside: a control character in one must not break the line or the terminal.
-        foreach (var problem in problems)
-        {
-            Console.Error.WriteLine($"{builder.Environment.ApplicationName}: {LogText.Escape(problem, maxLength: int.MaxValue)}");
-        }
+        Console.Error.Write(string.Concat(problems.Select(problem => $"{builder.Environment.ApplicationName}: {LogText.Escape(problem, maxLength: int.MaxValue)}\n")));
         return BadConfigurationExitCode;
     }
 }

@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// The request-log line of a request that Kestrel answered itself, before any middleware ran: malformed (400), a
-/// slowloris whose headers did not arrive in time (408), a request line or headers over the limits (414, 431). Kestrel
-/// reports each to the host's <see cref="DiagnosticListener"/>, with the request's features and the rejection.
+/// The request-log line of a request Kestrel answered itself before any middleware ran (400, a slowloris's 408, 414,
+/// 431), which it reports to the host's <see cref="DiagnosticListener"/>.
 /// </summary>
 internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePair<string, object?>>
 {

@@ -5,11 +5,9 @@ using System.Text;
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// Text that came from outside (a request's method or path, an upstream's bytes, an exception message that quotes
-/// them) made safe for a log line in every format: control characters and the invisible ones that break or reorder a
-/// line are written as <c>\xNN</c> or <c>\uNNNN</c>, so a remote party can neither move an operator's cursor,
-/// clear the screen, start a fake line with <c>\r</c> or <c>\n</c>, nor reorder the text with bidirectional
-/// overrides; and it is cut to a length that keeps one line readable.
+/// Text from outside made safe for a log line in every format: control characters and the invisible ones that break or
+/// reorder a line are written as <c>\xNN</c> or <c>\uNNNN</c> (no moved cursor, cleared screen, forged line or reordered
+/// text), and it is cut to a length that keeps one line readable.
 /// </summary>
 public static class LogText
 {
@@ -19,10 +17,8 @@ public static class LogText
     // C0, DEL and C1 controls; the Arabic letter mark, the Mongolian vowel separator, zero-width characters,
     // bidirectional marks, the line and paragraph separators, embeddings, overrides and isolates, invisible operators,
     // the byte-order mark and interlinear annotation marks.
-    private static readonly SearchValues<char> Unsafe = SearchValues.Create([.. new[]
-    {
-        (0x0000, 0x20), (0x007F, 0x21), (0x061C, 1), (0x180E, 1), (0x200B, 5), (0x2028, 7), (0x2060, 5), (0x2066, 10), (0xFEFF, 1), (0xFFF9, 3),
-    }.SelectMany(range => Enumerable.Range(range.Item1, range.Item2).Select(c => (char)c))]);
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create([.. new[] { (0x0000, 0x20), (0x007F, 0x21), (0x061C, 1), (0x180E, 1), (0x200B, 5),
+        (0x2028, 7), (0x2060, 5), (0x2066, 10), (0xFEFF, 1), (0xFFF9, 3) }.SelectMany(range => Enumerable.Range(range.Item1, range.Item2).Select(c => (char)c))]);
 
     /// <summary>
     /// <paramref name="text"/> with every unsafe character escaped and at most <paramref name="maxLength"/> characters
@@ -30,11 +26,12 @@ public static class LogText
     /// </summary>
     public static string Escape(string? text, int maxLength = DefaultMaxLength)
     {
-        var kept = (text ?? "").AsSpan(0, Math.Min(text?.Length ?? 0, maxLength));
-        var cut = kept.Length < (text?.Length ?? 0) ? "..." : "";
+        text ??= "";
+        var kept = text.AsSpan(0, Math.Min(text.Length, maxLength));
+        var cut = kept.Length < text.Length ? "..." : "";
         if (!kept.ContainsAny(Unsafe))
         {
-            return cut.Length == 0 ? text ?? "" : string.Concat(kept, cut);
+            return cut.Length == 0 ? text : string.Concat(kept, cut);
         }
         var escaped = new StringBuilder(kept.Length + 16);
         foreach (var c in kept)

@@ -4,10 +4,7 @@ using MinikubeDemo.ServiceDefaults.Settings;
 
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
-/// <summary>
-/// Log settings every service starts from, as the lowest-priority configuration source: appsettings, environment
-/// variables (<c>Logging__Console__FormatterName=json</c> for a log collector) and the command line override each.
-/// </summary>
+/// <summary>Log settings every service starts from, as the lowest-priority configuration source: anything else overrides them.</summary>
 internal static class LoggingDefaults
 {
     private static readonly Dictionary<string, string?> Defaults = new()
@@ -15,17 +12,15 @@ internal static class LoggingDefaults
         // The request log is the one line per request; ASP.NET Core's own per-request lines would double it.
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        // Whenever this category is on at any level, the host makes an Activity and a log scope for every request (13 %
-        // of the server's instructions per request, bench/TUNING.md); traces come from SampledCallerTracing or OpenTelemetry.
+        // On at any level, it has the host make an Activity and a log scope for every request (bench/TUNING.md).
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         // Polly logs every attempt, with a stack trace for each failed one; the fetcher logs what matters, one line each.
         ["Logging:LogLevel:Polly"] = "None",
         // An unhealthy check is logged as an error, on every probe: readiness failing during the drain is expected.
         ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         ["Logging:Console:FormatterName"] = "simple",
-        // A standard output that stalls (a slow log collector) must cost lines, never requests: DropWrite drops lines
-        // instead of blocking request threads once the console logger's queue is full. 10,000 lines ride out a quarter
-        // second's stall at 40,000 requests/s, and hold at most a few MB in a 128 MiB pod.
+        // A stalled standard output (a slow log collector) costs lines, never blocked requests; 10,000 lines ride out a
+        // quarter second's stall at 40,000 requests/s and hold a few MB.
         ["Logging:Console:QueueFullMode"] = "DropWrite",
         ["Logging:Console:MaxQueueLength"] = "10000",
         ["Logging:Console:FormatterOptions:SingleLine"] = "true",

@@ -3,10 +3,8 @@ using System.Diagnostics;
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// One log line per request, like Hono's <c>logger()</c>: <c>GET / 200 0.412ms</c>, written by the console logger in
-/// its configured format (simple, systemd or json) like every other line. It also records the requests Kestrel
-/// answered itself (<see cref="KestrelRejectionLog"/>), so every answer has its line. Method, path and reason came
-/// from outside: they are escaped and cut (<see cref="LogText"/>) before they reach any logger.
+/// One log line per request, like Hono's <c>logger()</c> (<c>GET / 200 0.412ms</c>), in the console logger's format,
+/// Kestrel's own rejections included. Method, path and reason came from outside: escaped and cut before any logger.
 /// </summary>
 public static partial class RequestLogging
 {
@@ -48,12 +46,10 @@ public static partial class RequestLogging
         LogText.Escape(text, maxLength) is { Length: > 0 } escaped ? escaped : "-";
 
     /// <param name="path">The path as it would appear in a URL (percent-encoded), so a line can't be split by the request.</param>
-    [LoggerMessage(EventId = 1, EventName = "Request", Level = LogLevel.Information,
-        Message = "{Method} {Path} {StatusCode} {ElapsedMilliseconds:0.000}ms")]
+    [LoggerMessage(EventId = 1, EventName = "Request", Level = LogLevel.Information, Message = "{Method} {Path} {StatusCode} {ElapsedMilliseconds:0.000}ms")]
     internal static partial void Request(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
 
     /// <summary>A request that Kestrel answered itself (400, 408, 414, 431, ...): no middleware ran, so no duration.</summary>
-    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Information,
-        Message = "{Method} {Path} {StatusCode} rejected: {Reason}")]
+    [LoggerMessage(EventId = 2, EventName = "RequestRejected", Level = LogLevel.Information, Message = "{Method} {Path} {StatusCode} rejected: {Reason}")]
     internal static partial void Rejected(ILogger logger, string method, string path, int statusCode, string reason);
 }

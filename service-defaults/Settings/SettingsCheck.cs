@@ -4,9 +4,8 @@ using System.Globalization;
 namespace MinikubeDemo.ServiceDefaults.Settings;
 
 /// <summary>
-/// The settings sections a service binds, each value checked against its property's type before the host is built.
-/// The configuration binder names a value it cannot convert only in its exception's message, so each value is parsed
-/// here as the source-generated binder parses it instead, and one that does not parse is named.
+/// Each value of the settings sections a service binds, parsed as the source-generated binder parses it before the host
+/// is built: the binder names a value it cannot convert only in its exception's message.
 /// </summary>
 public static class SettingsCheck
 {
@@ -14,16 +13,19 @@ public static class SettingsCheck
     public static void CheckSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
         this IHostApplicationBuilder builder, string section)
     {
-        var sections = builder.Properties.TryGetValue(typeof(SettingsCheck), out var found) ? (List<Section>)found : [];
-        builder.Properties[typeof(SettingsCheck)] = sections;
-        sections.Add(new Section(section, typeof(TOptions)));
+        builder.Properties[typeof(SettingsCheck)] = Sections(builder).Append(new Section(section, typeof(TOptions))).ToList();
     }
+
+    /// <summary><c>Upstream:BaseUrl</c> → <c>Upstream:BaseUrl (env Upstream__BaseUrl)</c>: as configuration and the environment spell it.</summary>
+    public static string NameOf(string path) => $"{path} (env {path?.Replace(":", "__", StringComparison.Ordinal)})";
+
+    /// <summary>A member of a settings class, which is named after its section: <c>UpstreamOptions</c> binds <c>Upstream</c>.</summary>
+    public static string NameOf(Type settings, string member) => NameOf($"{settings?.Name[..^"Options".Length]}:{member}");
 
     /// <summary>One line for each value of a checked section that its property's type cannot hold.</summary>
     public static IEnumerable<string> Problems(IHostApplicationBuilder builder)
     {
-        var sections = builder.Properties.TryGetValue(typeof(SettingsCheck), out var found) ? (List<Section>)found : [];
-        foreach (var section in sections)
+        foreach (var section in Sections(builder))
         {
             var properties = section.Type.GetProperties();
             foreach (var setting in builder.Configuration.GetSection(section.Path).GetChildren())
@@ -33,7 +35,7 @@ public static class SettingsCheck
                     && Array.Find(properties, property => string.Equals(property.Name, setting.Key, StringComparison.OrdinalIgnoreCase)) is { } property
                     && NotA(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, value) is { } expected)
                 {
-                    yield return $"{SettingName.Of(setting.Path)} is '{value}', which is not {expected}.";
+                    yield return $"{NameOf(setting.Path)} is '{value}', which is not {expected}.";
                 }
             }
         }
@@ -49,6 +51,9 @@ public static class SettingsCheck
         _ when type.IsEnum => Enum.TryParse(type, value, ignoreCase: true, out _) ? null : $"one of {string.Join(", ", Enum.GetNames(type))}",
         _ => null,
     };
+
+    private static List<Section> Sections(IHostApplicationBuilder builder) =>
+        builder.Properties.TryGetValue(typeof(SettingsCheck), out var sections) ? (List<Section>)sections : [];
 
     private sealed record Section(
         string Path,

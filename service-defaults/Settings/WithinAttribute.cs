@@ -4,16 +4,12 @@ using System.Globalization;
 namespace MinikubeDemo.ServiceDefaults.Settings;
 
 /// <summary>
-/// A setting's range, and the line naming the setting and its value when it is outside. Not RangeAttribute: the
-/// options validator generator's copy of it ignores ErrorMessage, and no argument of its message is the value.
+/// A setting's range, and the line naming the setting and its value when it is outside: the options validator
+/// generator's copy of RangeAttribute ignores ErrorMessage, and no argument of its message is the value.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class WithinAttribute(string minimum, string maximum) : ValidationAttribute
 {
-    public string Minimum { get; } = minimum;
-
-    public string Maximum { get; } = maximum;
-
     /// <summary>The minimum itself is outside, as in (0, 1].</summary>
     public bool MinimumIsExclusive { get; set; }
 
@@ -25,10 +21,10 @@ public sealed class WithinAttribute(string minimum, string maximum) : Validation
             int => int.Parse(bound, CultureInfo.InvariantCulture),
             _ => double.Parse(bound, CultureInfo.InvariantCulture),
         };
-        var (low, high, comparable) = (Bound(Minimum), Bound(Maximum), (IComparable)value!);
+        var (low, high, comparable) = (Bound(minimum), Bound(maximum), (IComparable)value!);
         return (MinimumIsExclusive ? comparable.CompareTo(low) > 0 : comparable.CompareTo(low) >= 0) && comparable.CompareTo(high) <= 0
             ? ValidationResult.Success
-            : new ValidationResult($"{SettingName.Of(validationContext.ObjectType, validationContext.MemberName!)} is {value}; it must be " +
+            : new ValidationResult($"{SettingsCheck.NameOf(validationContext.ObjectType, validationContext.MemberName!)} is {value}; it must be " +
                                    (MinimumIsExclusive ? $"in ({low}, {high}]." : $"between {low} and {high}."));
     }
 }

@@ -1,15 +1,19 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace MinikubeDemo.ServiceDefaults.Shutdown;
 
 /// <summary>
-/// Makes SIGTERM lose no request. The host signals ApplicationStopping (readiness fails, responses ask clients to
-/// close their connections) and then calls <see cref="StoppingAsync"/> before it stops any hosted service, Kestrel
-/// included: during the delay here the service still answers while Kubernetes takes the pod out of its Service's
-/// endpoints; then Kestrel stops accepting and finishes in-flight requests.
+/// Makes SIGTERM lose no request: the host signals ApplicationStopping (this readiness check fails, clients are asked to
+/// reconnect), then calls <see cref="StoppingAsync"/> before it stops Kestrel, which keeps answering through the delay
+/// while Kubernetes takes the pod out of its Service; then Kestrel stops accepting and finishes in-flight requests.
 /// </summary>
-internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, ILogger<DrainOnShutdown> logger) : IHostedLifecycleService
+internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DrainOnShutdown> logger)
+    : IHostedLifecycleService, IHealthCheck
 {
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested ? HealthCheckResult.Unhealthy("Draining after SIGTERM") : HealthCheckResult.Healthy());
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         LogDraining(logger, options.Value.DrainDelay.TotalSeconds);

@@ -14,19 +14,13 @@ public sealed class ShutdownOptions : IValidatableObject
     /// <summary>How long the service keeps serving after SIGTERM, unready, so that Kubernetes can take the pod out of its Service first.</summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// The pod's <c>terminationGracePeriodSeconds</c>, after which Kubernetes kills the process. No downward API field
-    /// carries it, so it is a setting with Kubernetes' default (which k8s/ keeps).
-    /// </summary>
+    /// <summary>The pod's <c>terminationGracePeriodSeconds</c> (no downward API field carries it), with Kubernetes' default.</summary>
     public int TerminationGracePeriodSeconds { get; set; } = 30;
 
-    /// <summary>
-    /// The drain and the in-flight grace after it must end before Kubernetes kills the pod, or a graceful stop turns into
-    /// a SIGKILL in the middle of it: one rule over both settings, which no attribute expresses.
-    /// </summary>
+    /// <summary>The drain and the in-flight grace must end before Kubernetes kills the pod: a rule over two settings.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var gracePeriod = SettingName.Of(typeof(ShutdownOptions), nameof(TerminationGracePeriodSeconds));
+        var gracePeriod = SettingsCheck.NameOf(typeof(ShutdownOptions), nameof(TerminationGracePeriodSeconds));
         var longest = TimeSpan.FromSeconds(TerminationGracePeriodSeconds) - InFlightGrace;
         if (longest < TimeSpan.Zero)
         {
@@ -35,7 +29,7 @@ public sealed class ShutdownOptions : IValidatableObject
         }
         else if (DrainDelay < TimeSpan.Zero || DrainDelay > longest)
         {
-            yield return new ValidationResult($"{SettingName.Of(typeof(ShutdownOptions), nameof(DrainDelay))} is {DrainDelay:c}; expected a duration from 00:00:00 " +
+            yield return new ValidationResult($"{SettingsCheck.NameOf(typeof(ShutdownOptions), nameof(DrainDelay))} is {DrainDelay:c}; expected a duration from 00:00:00 " +
                 $"to {longest:c} (hh:mm:ss): the drain and {InFlightGrace.TotalSeconds} s for in-flight requests must fit in the pod's " +
                 $"{TerminationGracePeriodSeconds} s grace period, set by {gracePeriod}.");
         }

@@ -3,10 +3,8 @@ using System.Diagnostics;
 namespace MinikubeDemo.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Where no trace exporter is configured: a request whose caller sent a sampled W3C <c>traceparent</c> still gets its
-/// server Activity, and the fetcher's call to the server a child one, so the caller's trace runs on through both
-/// services and their log lines carry its ids. Any other request gets no Activity at all: ASP.NET Core makes one only
-/// when a listener samples it or its <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> logger is on (LoggingDefaults).
+/// Without a trace exporter, a caller's sampled W3C <c>traceparent</c> still runs on through both services (and their
+/// log lines carry its ids); any other request gets no Activity at all, since none samples it.
 /// </summary>
 internal sealed class SampledCallerTracing : IHostedService, IDisposable
 {

@@ -16,10 +16,7 @@ internal static class TelemetryDefaults
 {
     public const string MetricsPath = "/metrics";
 
-    /// <summary>
-    /// The platform's own meters (ASP.NET Core's requests, Kestrel's connections, HttpClient's calls, the runtime's GC,
-    /// thread pool and memory), as OpenTelemetry's instrumentation packages add them on .NET 9 and later.
-    /// </summary>
+    /// <summary>The platform's own meters, which is all OpenTelemetry's metrics instrumentation packages add on .NET 9 and later.</summary>
     private static readonly string[] Meters =
         ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "System.Net.Http", "System.Runtime"];
 
@@ -27,15 +24,14 @@ internal static class TelemetryDefaults
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            // service.name and service.instance.id; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES still win.
+            // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES still win.
             .ConfigureResource(resource => resource
                 .AddService(builder.Environment.ApplicationName, serviceInstanceId: instance.Value, autoGenerateServiceInstanceId: false)
                 .AddEnvironmentVariableDetector())
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters).AddPrometheusExporter()
-                    // Prometheus keeps a "_count" suffix for histograms (promtool rejects it elsewhere): the runtime's
-                    // three counts of things get names without it.
+                    // promtool rejects a "_count" suffix on anything but a histogram.
                     .AddView("dotnet.assembly.count", "dotnet.assemblies")
                     .AddView("dotnet.process.cpu.count", "dotnet.process.cpus")
                     .AddView("dotnet.timer.count", "dotnet.timers");
@@ -52,8 +48,7 @@ internal static class TelemetryDefaults
         }
         else
         {
-            // No exporter, no tracer provider: its ASP.NET Core instrumentation would have the host make an Activity
-            // for every request, sampled or not. Only a sampled caller's trace is carried on.
+            // No exporter, no tracer provider, which would have the host make an Activity for every request.
             builder.Services.AddHostedService<SampledCallerTracing>();
         }
     }
