@@ -20,8 +20,7 @@ namespace MinikubeDemo.ServerFetcher.Fetch;
 /// </summary>
 public static partial class FetchEndpoint
 {
-    /// <summary>The longest pod name: a DNS subdomain.</summary>
-    private const int MaxInstanceLength = 253;
+    private const int MaxInstanceLength = 253; // The longest pod name: a DNS subdomain.
 
     public static RouteHandlerBuilder MapFetch(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapMethods("/", ServiceDefaultsExtensions.GetAndHead, HandleAsync)

@@ -17,17 +17,18 @@ public static partial class UpstreamRegistration
     /// </summary>
     /// <remarks>
     /// Microsoft.Extensions.Http.Resilience (Polly underneath) rather than a pipeline of Polly's own around the call: it
-    /// publishes under Native AOT with no warning, and its HTTP predicates and Retry-After delay replace code of ours.
-    /// Measured with the bench harness (bench/TUNING.md): TODO.
+    /// publishes under Native AOT with no warning and its HTTP predicates and Retry-After delay replace code of ours, at no
+    /// cost the bench can show (fetcher → server, same session: 9,911 req per CPU-s and a 20.9 MB binary, against 9,722 and
+    /// 20.7 MB with Polly's own pipeline; bench/TUNING.md).
     /// </remarks>
     public static IHostApplicationBuilder AddUpstreamClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
         builder.CheckSection<UpstreamOptions>(UpstreamOptions.SectionName);
-        // One client over one pooled handler for the life of the process: PooledConnectionLifetime rotates its connections.
+        // One client over one handler for the life of the process: PooledConnectionLifetime rotates its connections (not the
+        // factory's handler lifetime), and the pipeline's timeouts bound each call (not HttpClient's).
         builder.Services.AddKeyedSingleton(ClientName, (services, _) => services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName));
-        // The pipeline's timeouts bound every call; PooledConnectionLifetime rotates connections, not the factory.
         var client = builder.Services.AddHttpClient(ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => Connections(services.GetRequiredService<IOptions<UpstreamOptions>>().Value))

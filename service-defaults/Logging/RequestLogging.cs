@@ -15,7 +15,7 @@ public static partial class RequestLogging
     public const int MaxMethodLength = 24;
 
     // Not ASP.NET Core's HttpLogging: it cannot write Hono's "GET / 200 0.412ms" nor escape or cut the fields from
-    // outside, and it cost 7.8 % more instructions per request (bench/TUNING.md, "The request log on the platform").
+    // outside, and it cost 7.8 % more instructions per request (bench/TUNING.md).
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);

@@ -142,7 +142,8 @@ public abstract class ServiceDefaultsContractTests<TProgram>
         // On Kestrel, which is what leaves the body out of a HEAD answer, and read off the wire: a client that
         // knows it sent HEAD would never look for a body.
         await using var app = CreateApp();
-        app.UseKestrel(0);
+        // An endpoint of Kestrel's own: UseKestrel(0) sets the address only once the app may already be starting on 8000.
+        app.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         using var client = app.CreateClient();
 
         var get = await RawExchangeAsync(client.BaseAddress!, "GET", path);
