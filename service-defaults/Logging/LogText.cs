@@ -18,7 +18,7 @@ public static class LogText
     // bidirectional marks, the line and paragraph separators, embeddings, overrides and isolates, invisible operators,
     // the byte-order mark and interlinear annotation marks.
     private static readonly SearchValues<char> Unsafe = SearchValues.Create([.. new[] { (0x0000, 0x20), (0x007F, 0x21), (0x061C, 1), (0x180E, 1), (0x200B, 5),
-        (0x2028, 7), (0x2060, 5), (0x2066, 10), (0xFEFF, 1), (0xFFF9, 3) }.SelectMany(range => Enumerable.Range(range.Item1, range.Item2).Select(c => (char)c))]);
+        (0x2028, 7), (0x2060, 5), (0x2066, 10), (0xFEFF, 1), (0xFFF9, 3) }.SelectMany(((int First, int Count) range) => Enumerable.Range(range.First, range.Count).Select(c => (char)c))]);
 
     /// <summary>
     /// <paramref name="text"/> with every unsafe character escaped and at most <paramref name="maxLength"/> characters
