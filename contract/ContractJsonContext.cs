@@ -6,5 +6,4 @@ namespace MinikubeDemo.Contract;
 // Source-generated serialization: no reflection, so Native AOT and trimming stay warning-free.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(MessageResponse))]
-[JsonSerializable(typeof(HealthResponse))]
 public sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ using MinikubeDemo.ServiceDefaults.Hosting;
 // The course's server-fetcher: GET / asks minikube-demo-server-service for its message, found by DNS name.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddUpstreamClient(builder.Configuration);
+builder.AddUpstreamClient();
 
 return builder.BuildAndRun(app =>
 {

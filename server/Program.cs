@@ -12,7 +12,7 @@ return builder.BuildAndRun(app =>
     app.MapDefaultEndpoints();
 
     var hello = new MessageResponse(DemoContract.Server.Greeting);
-    app.MapGet("/", () => TypedResults.Ok(hello))
+    app.MapMethods("/", ServiceDefaultsExtensions.GetAndHead, () => TypedResults.Ok(hello))
         .WithName("GetMessage")
         .WithSummary("Answers the course's greeting.");
 });

@@ -1,62 +1,65 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MinikubeDemo.Contract;
-using MinikubeDemo.ServiceDefaults.Health;
 using MinikubeDemo.ServiceDefaults.Hosting;
 using MinikubeDemo.ServiceDefaults.Logging;
-using MinikubeDemo.ServiceDefaults.Routing;
+using MinikubeDemo.ServiceDefaults.Settings;
 using MinikubeDemo.ServiceDefaults.Shutdown;
 using MinikubeDemo.ServiceDefaults.Telemetry;
 
 namespace MinikubeDemo.ServiceDefaults;
 
-/// <summary>
-/// What every service of the demo does the same way, so that each Program.cs only tells its own story.
-/// </summary>
+/// <summary>What every service of the demo does the same way, so that each Program.cs only tells its own story.</summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>HTTP says that what answers GET answers HEAD too (RFC 9110, 9.3.2); probes and monitors rely on it.</summary>
+    public static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
-        ListenOnDefaultPortUnlessConfigured(builder);
-        ListenAddresses.AddValidation(builder.Services, builder.Configuration);
-        builder.WebHost.LimitConnectionsForASmallPod();
+        // The course's port 8000, not Kestrel's 5000, unless urls, http_ports or https_ports say otherwise.
+        if (new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(CultureInfo.InvariantCulture));
+        }
+        // An idle keep-alive connection holds about 10 KiB of heap, and a pod's GC heap is 75 % of its limit (96 MiB of
+        // 128 Mi): past 3,000 connections Kestrel closes new ones at once (bench/TUNING.md).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = 3_000);
         builder.AddLoggingDefaults();
-
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default));
         builder.Services.AddProblemDetails();
-        // The document is served to whoever asks, so it is built from nothing the request says: without it, its
-        // `servers` URL echoes the caller's Host header (and a cache in front would keep the poisoned copy). No
-        // `servers` means "relative to where the document was fetched", right behind any ingress or port-forward.
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
+            // No `servers`: it would echo the caller's Host header; without it, paths are relative to where the document was fetched.
             document.Servers = [];
+            // HEAD follows GET by definition: its operation would only repeat the GET's, under the same operationId.
+            foreach (var path in document.Paths.Values)
+            {
+                path.Operations?.Remove(HttpMethod.Head);
+            }
             return Task.CompletedTask;
         }));
-
         // Open like Hono's cors(): any origin, header and method.
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-            policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));
 
         var instance = InstanceName.FromEnvironment();
         builder.Services.AddSingleton(instance);
         builder.AddTelemetry(instance);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<DrainState>();
-        builder.Services.AddOptions<ShutdownOptions>()
-            .BindConfiguration(ShutdownOptions.SectionName)
-            .ValidateOnStart();
+        // No dependency is checked: a failing upstream must neither restart the fetcher nor empty its Service.
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
+            .AddCheck<DrainOnShutdown>("draining", tags: ["ready"]);
+        builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        builder.CheckSection<ShutdownOptions>(ShutdownOptions.SectionName);
         builder.Services.AddHostedService<DrainOnShutdown>();
-        builder.Services.AddHostedService<IdleMemoryTrim>();
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
             host.ShutdownTimeout = shutdown.Value.DrainDelay + ShutdownOptions.InFlightGrace);
-
         return builder;
     }
 
@@ -72,28 +75,13 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    /// <summary>The endpoints every service has besides its own: health, readiness, OpenAPI and metrics.</summary>
+    /// <summary>The endpoints every service has besides its own: liveness, readiness, OpenAPI and metrics.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHeadForGet();
-        app.MapHealthEndpoints();
-        app.MapOpenApi();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).WithMetadata(new HttpMethodMetadata(GetAndHead));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).WithMetadata(new HttpMethodMetadata(GetAndHead));
+        app.MapOpenApi().WithMetadata(new HttpMethodMetadata(GetAndHead));
         app.MapPrometheusScrapingEndpoint(TelemetryDefaults.MetricsPath);
         return app;
-    }
-
-    private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
-    {
-        // ASPNETCORE_URLS / --urls and ASPNETCORE_HTTP_PORTS / ASPNETCORE_HTTPS_PORTS win; otherwise the course's 8000, not Kestrel's 5000.
-        string?[] configured =
-        [
-            builder.Configuration[WebHostDefaults.ServerUrlsKey],
-            builder.Configuration[WebHostDefaults.HttpPortsKey],
-            builder.Configuration[WebHostDefaults.HttpsPortsKey],
-        ];
-        if (configured.All(string.IsNullOrEmpty))
-        {
-            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DemoContract.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
     }
 }

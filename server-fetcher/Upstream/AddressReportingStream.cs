@@ -3,13 +3,13 @@ using System.Net.Sockets;
 namespace MinikubeDemo.ServerFetcher.Upstream;
 
 /// <summary>
-/// An upstream connection that tells the call writing a request on it which address it is connected to, since
-/// HttpClient does not say which connection served a request. Still a <see cref="NetworkStream"/>, so the
-/// handler keeps the socket-level checks it does on idle connections.
+/// An upstream connection that tells the call writing a request on it which address it is connected to: HttpClient
+/// does not say which connection served a request. Still a <see cref="NetworkStream"/>, so the handler keeps the
+/// socket-level checks it does on idle connections.
 /// </summary>
 internal sealed class AddressReportingStream(Socket socket) : NetworkStream(socket, ownsSocket: true)
 {
-    // The request's headers are written in the caller's own flow, so the call that is sending is the one seen here.
+    // A request is written in its caller's own flow (the fetcher only sends asynchronously), so the call seen here is its own.
     private static readonly AsyncLocal<UpstreamCall?> Sending = new();
 
     // Formatted once per connection, not per request.
@@ -20,21 +20,7 @@ internal sealed class AddressReportingStream(Socket socket) : NetworkStream(sock
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Report();
+        Sending.Value?.Address = _address;
         return base.WriteAsync(buffer, cancellationToken);
-    }
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        Report();
-        base.Write(buffer);
-    }
-
-    private void Report()
-    {
-        if (Sending.Value is { } call)
-        {
-            call.Address = _address;
-        }
     }
 }

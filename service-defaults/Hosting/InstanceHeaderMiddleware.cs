@@ -1,39 +1,27 @@
-using Microsoft.AspNetCore.Http;
 using MinikubeDemo.Contract;
-using MinikubeDemo.ServiceDefaults.Shutdown;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Names the replica on every response (<c>X-Instance</c>), and while the service drains after SIGTERM asks each
-/// keep-alive client to close its connection, so that it moves to another replica before this one's listener closes.
-/// The headers are set as the response starts, not on the way in: what answers before the rest of the pipeline
-/// (CORS's preflight <c>204</c>) and what clears the headers set before it (the exception handler) carry them too.
+/// Names the replica on every response (<c>X-Instance</c>) and, while draining after SIGTERM, asks keep-alive clients to
+/// reconnect elsewhere. Set as the response starts, so that CORS's preflight and the exception handler's answers carry them too.
 /// </summary>
-internal sealed class InstanceHeaderMiddleware
+internal sealed class InstanceHeaderMiddleware(RequestDelegate next, InstanceName instance, IHostApplicationLifetime lifetime)
 {
-    private readonly RequestDelegate _next;
-    private readonly Func<object, Task> _stamp;
-
-    public InstanceHeaderMiddleware(RequestDelegate next, InstanceName instance, DrainState drain)
+    private readonly Func<object, Task> _stamp = state =>
     {
-        _next = next;
-        _stamp = state =>
+        var headers = ((HttpResponse)state).Headers;
+        headers[DemoContract.Headers.Instance] = instance.Value;
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            var headers = ((HttpResponse)state).Headers;
-            headers[DemoContract.Headers.Instance] = instance.Value;
-            if (drain.IsDraining)
-            {
-                headers.Connection = "close";
-            }
-
-            return Task.CompletedTask;
-        };
-    }
+            headers.Connection = "close";
+        }
+        return Task.CompletedTask;
+    };
 
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(_stamp, context.Response);
-        return _next(context);
+        return next(context);
     }
 }

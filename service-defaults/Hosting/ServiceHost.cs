@@ -1,55 +1,74 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using MinikubeDemo.Contract;
+using MinikubeDemo.ServiceDefaults.Logging;
+using MinikubeDemo.ServiceDefaults.Settings;
 
 namespace MinikubeDemo.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit
-/// code 1, instead of an unhandled exception, its stack trace and exit code 134. Anything else still crashes.
+/// Builds and runs a service so that bad configuration stops it with one line per problem on stderr and exit code 1,
+/// not a stack trace and exit code 134; anything else still crashes. No line is read out of a framework's message.
 /// </summary>
 public static class ServiceHost
 {
     public const int BadConfigurationExitCode = 1;
 
-    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
-
     /// <summary>Builds the app, lets <paramref name="configure"/> map it, runs it, and returns the exit code.</summary>
     public static int BuildAndRun(this WebApplicationBuilder builder, Action<WebApplication> configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-
-        // The host logs a failed start, stack trace and all, before it rethrows; what follows says it once: the
-        // lines below, or the runtime's report of anything else. Its category only logs debug steps besides.
-        var starting = new StartWindow();
-        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level == LogLevel.Error && starting.IsOpen));
+        // Values the binder could not convert, and listen addresses Kestrel would misread, before anything binds them.
+        string[] problems = [.. SettingsCheck.Problems(builder), .. ListenAddresses.Problems(builder.Configuration)];
+        if (problems.Length > 0)
+        {
+            return Refuse(builder, problems);
+        }
+        // The host logs a failed start, stack trace and all, before it rethrows; the lines below say it once instead.
+        var started = false;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (level != LogLevel.Error || Volatile.Read(ref started)));
         try
         {
-            // Inside the try: the host resolves HostOptions (hence the drain delay) and the loggers as it is built.
+            // Inside the try: the host resolves HostOptions (hence the validated drain delay) and the loggers as it is built.
             var app = builder.Build();
-            app.Lifetime.ApplicationStarted.Register(starting.Close);
+            app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref started, true));
             configure(app);
             app.Run();
             return 0;
         }
-        catch (Exception exception) when (BadConfiguration.Describe(exception, builder.Configuration) is { } problems)
+        catch (Exception exception) when (Describe(exception, builder.Configuration) is { } lines)
         {
-            // Straight to stderr, which is not buffered: a logger's queue could be lost as the process ends.
-            foreach (var problem in problems)
-            {
-                Console.Error.WriteLine($"{builder.Environment.ApplicationName}: {problem}");
-            }
-            return BadConfigurationExitCode;
+            return Refuse(builder, lines);
         }
     }
 
-    private sealed class StartWindow
+    /// <summary>The lines for an exception that means bad configuration, or null for anything else.</summary>
+    public static IEnumerable<string>? Describe(Exception exception, IConfiguration configuration) => exception switch
     {
-        private volatile bool _open = true;
+        // The settings' validators name the setting in each failure; ValidateOnStart throws one exception per type.
+        OptionsValidationException validation => validation.Failures,
+        AggregateException aggregate when aggregate.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+            aggregate.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures),
+        // Kestrel, when another process holds the address (its message names the address): say where it came from.
+        IOException { InnerException: AddressInUseException } when configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls =>
+            [$"{exception.Message} The address comes from {ListenAddresses.UrlsSetting}, which is '{urls}'; another process listens there. " +
+             $"Pick a free one, e.g. --urls http://127.0.0.1:{NextPort(Uri.TryCreate(urls, UriKind.Absolute, out var url) ? url.Port : 0)}."],
+        IOException { InnerException: AddressInUseException } when configuration[WebHostDefaults.HttpPortsKey] is var ports =>
+            [$"{exception.Message} The address comes from {ListenAddresses.HttpPortsSetting}, which is '{ports}'; another process listens there. " +
+             $"Pick a free port, e.g. ASPNETCORE_HTTP_PORTS={NextPort(ports)}, or an address, e.g. --urls http://127.0.0.1:{NextPort(ports)}."],
+        _ => null,
+    };
 
-        public bool IsOpen => _open;
+    private static int NextPort(string? port) => NextPort(int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0);
 
-        public void Close() => _open = false;
+    private static int NextPort(int port) => port is > 0 and < IPEndPoint.MaxPort ? port + 1 : DemoContract.Port + 1;
+
+    private static int Refuse(WebApplicationBuilder builder, IEnumerable<string> problems)
+    {
+        // Straight to stderr, which is not buffered: a logger's queue could be lost as the process ends. Values come
+        // from outside: a control character in one must not break the line or the terminal.
+        Console.Error.Write(string.Concat(problems.Select(problem => $"{builder.Environment.ApplicationName}: {LogText.Escape(problem, maxLength: int.MaxValue)}\n")));
+        return BadConfigurationExitCode;
     }
 }

@@ -1,23 +1,16 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// The request-log line of a request that Kestrel answered itself, before any middleware ran: a malformed request
-/// (400), a slowloris whose headers did not arrive in time (408), a request line or headers over the limits (414,
-/// 431). Kestrel reports each through the host's <see cref="DiagnosticListener"/> as
-/// <c>Microsoft.AspNetCore.Server.Kestrel.BadRequest</c>, with the request's features and an
-/// <see cref="IBadRequestExceptionFeature"/>.
+/// The request-log line of a request Kestrel answered itself before any middleware ran (400, a slowloris's 408, 414,
+/// 431), which it reports to the host's <see cref="DiagnosticListener"/>.
 /// </summary>
 internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePair<string, object?>>
 {
-    public const string EventName = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
-
     public static IDisposable Subscribe(DiagnosticListener listener, ILogger logger) =>
-        listener.Subscribe(new KestrelRejectionLog(logger), static name => name == EventName);
+        listener.Subscribe(new KestrelRejectionLog(logger), static name => name == "Microsoft.AspNetCore.Server.Kestrel.BadRequest");
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
@@ -30,18 +23,14 @@ internal sealed class KestrelRejectionLog(ILogger logger) : IObserver<KeyValuePa
             return;
         }
         var request = features.Get<IHttpRequestFeature>();
-        // The path in URL form, as the middleware logs it; a target Kestrel could not parse has none, or not one
-        // that starts with '/', and is escaped as it came.
+        // The path in URL form, as the middleware logs it; a target Kestrel could not parse is escaped as it came.
         var path = request?.Path is ['/', ..] parsed ? new PathString(parsed).ToUriComponent() : request?.Path;
-        var entry = RequestLogEntry.Rejected(request?.Method, path, rejection.StatusCode, rejection.Message);
-        logger.Log(LogLevel.Information, RequestLogEntry.RejectedEventId, entry, null, RequestLogEntry.Formatter);
+        var method = RequestLogging.Field(request?.Method, RequestLogging.MaxMethodLength);
+        var (target, reason) = (RequestLogging.Field(path), LogText.Escape(rejection.Message));
+        RequestLogging.Rejected(logger, method, target, rejection.StatusCode, reason);
     }
 
-    public void OnError(Exception error)
-    {
-    }
+    public void OnError(Exception error) { }
 
-    public void OnCompleted()
-    {
-    }
+    public void OnCompleted() { }
 }

@@ -5,72 +5,41 @@ using System.Text;
 namespace MinikubeDemo.ServiceDefaults.Logging;
 
 /// <summary>
-/// Text that came from outside (a request's method or path, an upstream's bytes, an exception message that quotes
-/// them) made safe for a log line in every format: control and invisible formatting characters are written as
-/// <c>\xNN</c> or <c>\uNNNN</c>, so a remote party can neither move an operator's cursor, clear the screen, start a
-/// fake line with <c>\r</c> or <c>\n</c>, nor reorder the text with bidirectional overrides; and it is cut to a
-/// length that keeps one line readable.
+/// Text from outside made safe for a log line in every format: control characters and the invisible ones that break or
+/// reorder a line are written as <c>\xNN</c> or <c>\uNNNN</c> (no moved cursor, cleared screen, forged line or reordered
+/// text), and it is cut to a length that keeps one line readable.
 /// </summary>
 public static class LogText
 {
     /// <summary>Enough for any real method, path or error message; a line stays a line.</summary>
     public const int DefaultMaxLength = 512;
 
-    private const string Ellipsis = "...";
-
-    // C0, DEL and C1 controls; and the format characters that change how the rest of a line is shown: the Arabic
-    // letter mark, the Mongolian vowel separator, zero-width characters, bidirectional marks, embeddings, overrides
-    // and isolates, the line and paragraph separators, invisible operators, the byte-order mark, interlinear
-    // annotation marks.
-    private static readonly SearchValues<char> Unsafe = SearchValues.Create(
-        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
-        "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
-        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F" +
-        "\u061C\u180E\u200B\u200C\u200D\u200E\u200F\u2028\u2029\u202A\u202B\u202C\u202D\u202E" +
-        "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206A\u206B\u206C\u206D\u206E\u206F" +
-        "\uFEFF\uFFF9\uFFFA\uFFFB");
+    // C0, DEL and C1 controls; the Arabic letter mark, the Mongolian vowel separator, zero-width characters,
+    // bidirectional marks, the line and paragraph separators, embeddings, overrides and isolates, invisible operators,
+    // the byte-order mark and interlinear annotation marks.
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create([.. new[] { (0x0000, 0x20), (0x007F, 0x21), (0x061C, 1), (0x180E, 1), (0x200B, 5),
+        (0x2028, 7), (0x2060, 5), (0x2066, 10), (0xFEFF, 1), (0xFFF9, 3) }.SelectMany(((int First, int Count) range) => Enumerable.Range(range.First, range.Count).Select(c => (char)c))]);
 
     /// <summary>
-    /// <paramref name="text"/> with every unsafe character escaped and at most <paramref name="maxLength"/>
-    /// characters of it kept (then <c>...</c>); the same instance when there is nothing to change, which is the
-    /// usual case and allocates nothing.
+    /// <paramref name="text"/> with every unsafe character escaped and at most <paramref name="maxLength"/> characters
+    /// of it kept (then <c>...</c>); the same instance when there is nothing to change, the usual case.
     /// </summary>
     public static string Escape(string? text, int maxLength = DefaultMaxLength)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
-        if (string.IsNullOrEmpty(text))
-        {
-            return string.Empty;
-        }
+        text ??= "";
         var kept = text.AsSpan(0, Math.Min(text.Length, maxLength));
-        var firstUnsafe = kept.IndexOfAny(Unsafe);
-        if (firstUnsafe < 0)
+        var cut = kept.Length < text.Length ? "..." : "";
+        if (!kept.ContainsAny(Unsafe))
         {
-            return kept.Length == text.Length ? text : string.Concat(kept, Ellipsis);
+            return cut.Length == 0 ? text : string.Concat(kept, cut);
         }
-
         var escaped = new StringBuilder(kept.Length + 16);
-        escaped.Append(kept[..firstUnsafe]);
-        foreach (var c in kept[firstUnsafe..])
+        foreach (var c in kept)
         {
-            if (!Unsafe.Contains(c))
-            {
-                escaped.Append(c);
-            }
-            else if (c <= '\u00FF')
-            {
-                escaped.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-            }
-            else
-            {
-                escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
+            _ = !Unsafe.Contains(c) ? escaped.Append(c)
+                : c <= '\u00FF' ? escaped.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
+                : escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
         }
-        if (kept.Length < text.Length)
-        {
-            escaped.Append(Ellipsis);
-        }
-        return escaped.ToString();
+        return escaped.Append(cut).ToString();
     }
 }

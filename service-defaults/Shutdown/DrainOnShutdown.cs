@@ -1,34 +1,24 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace MinikubeDemo.ServiceDefaults.Shutdown;
 
 /// <summary>
-/// Makes SIGTERM lose no request. The host calls <see cref="StoppingAsync"/> before it stops any hosted
-/// service, Kestrel included, so during the delay here the service still accepts and answers while
-/// <c>/readyz</c> says 503 and every response asks its client to close the connection. Kubernetes meanwhile
-/// removes the pod from the Service's endpoints; then Kestrel stops accepting and finishes in-flight requests.
+/// Makes SIGTERM lose no request: the host signals ApplicationStopping (this readiness check fails, clients are asked to
+/// reconnect), then calls <see cref="StoppingAsync"/> before it stops Kestrel, which keeps answering through the delay
+/// while Kubernetes takes the pod out of its Service; then Kestrel stops accepting and finishes in-flight requests.
 /// </summary>
-internal sealed partial class DrainOnShutdown(
-    DrainState drainState,
-    IOptions<ShutdownOptions> options,
-    TimeProvider timeProvider,
-    ILogger<DrainOnShutdown> logger) : IHostedLifecycleService
+internal sealed partial class DrainOnShutdown(IOptions<ShutdownOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DrainOnShutdown> logger)
+    : IHostedLifecycleService, IHealthCheck
 {
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested ? HealthCheckResult.Unhealthy("Draining after SIGTERM") : HealthCheckResult.Healthy());
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        drainState.BeginDraining();
-        var delay = options.Value.DrainDelay;
-        LogDraining(logger, delay.TotalSeconds);
-        try
-        {
-            await Task.Delay(delay, timeProvider, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The host's shutdown timeout ran out first: stop now rather than fail the shutdown.
-        }
+        LogDraining(logger, options.Value.DrainDelay.TotalSeconds);
+        // Cancelled when the host's shutdown timeout runs out first: then stop now rather than fail the shutdown.
+        await Task.Delay(options.Value.DrainDelay, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

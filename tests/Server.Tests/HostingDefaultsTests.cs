@@ -1,7 +1,9 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults;
-using MinikubeDemo.ServiceDefaults.Hosting;
+using MinikubeDemo.TestSupport;
 
 namespace MinikubeDemo.Server.Tests;
 
@@ -33,17 +35,16 @@ public sealed class HostingDefaultsTests
     }
 
     [Fact]
-    public void The_instance_is_the_pod_name_when_kubernetes_passes_one()
+    public async Task The_instance_is_the_pod_name_when_kubernetes_passes_one()
     {
-        Assert.Equal("minikube-demo-server-deployment-694d46996b-h2gds",
-            InstanceName.From("minikube-demo-server-deployment-694d46996b-h2gds", "host").Value);
-    }
+        const string PodName = "minikube-demo-server-deployment-694d46996b-h2gds";
+        var ct = TestContext.Current.CancellationToken;
+        using var server = await ServiceProcess.StartDotnetAsync(DemoContract.Server.Name, new Dictionary<string, string> { ["POD_NAME"] = PodName }, ct);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    public void The_instance_is_the_host_name_without_a_pod_name(string? podName)
-    {
-        Assert.Equal("host", InstanceName.From(podName, "host").Value);
+        using var response = await client.GetAsync("/", ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(PodName, Assert.Single(response.Headers.GetValues(DemoContract.Headers.Instance)));
     }
 }

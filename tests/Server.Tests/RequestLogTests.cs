@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Testing;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Logging;
 using MinikubeDemo.TestSupport;
@@ -14,48 +15,37 @@ namespace MinikubeDemo.Server.Tests;
 /// </summary>
 public sealed class RequestLogTests
 {
-    private static readonly RequestLogEntry Entry = new("GET", "/a%20b", 404, 1234);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void The_message_has_method_path_status_and_milliseconds_to_the_microsecond()
+    public async Task The_line_has_method_path_status_and_milliseconds_to_the_microsecond_and_other_providers_see_each_value()
     {
-        Assert.Equal("GET /a%20b 404 1.234ms", Entry.ToString());
-        Assert.Equal("GET / 200 0.007ms", new RequestLogEntry("GET", "/", 200, 7).ToString());
-        Assert.Equal("GET /x 500 1500.000ms", new RequestLogEntry("GET", "/x", 500, 1_500_000).ToString());
+        await using var app = new ServerApp();
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/a%20b", Ct)).Dispose();
+
+        var line = Assert.Single(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == RequestLogging.Category);
+        Assert.Matches(@"^GET /a%20b 404 \d+\.\d{3}ms$", line.Message);
+        var values = line.StructuredState!.ToDictionary(pair => pair.Key, pair => pair.Value);
+        Assert.Equal(("GET", "/a%20b", "404"), (values["Method"], values["Path"], values["StatusCode"]));
+        Assert.True(double.TryParse(values["ElapsedMilliseconds"], System.Globalization.CultureInfo.InvariantCulture, out _), values["ElapsedMilliseconds"]);
+        Assert.Equal("{Method} {Path} {StatusCode} {ElapsedMilliseconds:0.000}ms", values["{OriginalFormat}"]);
     }
 
     [Fact]
-    public void Other_providers_see_the_structured_values()
+    public async Task Fields_from_outside_are_cut()
     {
-        Assert.Equal(
-            ["Method=GET", "Path=/a%20b", "StatusCode=404", "ElapsedMilliseconds=1.234", "{OriginalFormat}=" + RequestLogEntry.OriginalFormat],
-            Pairs(Entry));
-    }
+        await using var app = new ServerApp();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(new string('X', 5000)), "/" + new string('p', 5000));
 
-    [Fact]
-    public void A_rejected_request_has_its_reason_and_no_duration()
-    {
-        var rejected = RequestLogEntry.Rejected("GET", "/slow", 408, "Reading the request headers timed out.");
+        (await client.SendAsync(request, Ct)).Dispose();
 
-        Assert.Equal("GET /slow 408 rejected: Reading the request headers timed out.", rejected.ToString());
-        Assert.Equal(
-            ["Method=GET", "Path=/slow", "StatusCode=408", "Reason=Reading the request headers timed out.", "{OriginalFormat}=" + RequestLogEntry.RejectedOriginalFormat],
-            Pairs(rejected));
-        // Kestrel may reject a request before it has a method or a path.
-        Assert.Equal("- - 400 rejected: Invalid request line: ''", RequestLogEntry.Rejected(null, "", 400, "Invalid request line: ''").ToString());
-    }
-
-    [Fact]
-    public void Fields_from_outside_are_escaped_and_cut()
-    {
-        var entry = new RequestLogEntry(new string('X', 5000), "/" + new string('p', 5000), 405, 1);
-        var rejected = RequestLogEntry.Rejected("GET", "/", 400, "bad: '\u001b[2J\rFAKE'");
-
-        Assert.Equal(new string('X', RequestLogEntry.MaxMethodLength) + "...", entry.Method);
-        Assert.Equal(RequestLogEntry.MaxPathLength + 3, entry.Path.Length);
-        Assert.Equal(@"bad: '\x1b[2J\x0dFAKE'", rejected.Reason);
+        var line = Assert.Single(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Category == RequestLogging.Category);
+        var values = line.StructuredState!.ToDictionary(pair => pair.Key, pair => pair.Value);
+        Assert.Equal(new string('X', RequestLogging.MaxMethodLength) + "...", values["Method"]);
+        Assert.Equal("/" + new string('p', LogText.DefaultMaxLength - 1) + "...", values["Path"]);
     }
 
     [Theory]
@@ -158,17 +148,14 @@ public sealed class RequestLogTests
             Assert.Single(messages, m => m.EndsWith("GET /slow 408 rejected: Reading the request headers timed out.", StringComparison.Ordinal));
             Assert.Single(messages, m => m.Contains(" 400 rejected: ", StringComparison.Ordinal));
             var longLine = Assert.Single(messages, m => m.Contains(" / 405 ", StringComparison.Ordinal));
-            Assert.Contains(new string('M', RequestLogEntry.MaxMethodLength) + "... / 405 ", longLine, StringComparison.Ordinal);
-            Assert.DoesNotContain(new string('M', RequestLogEntry.MaxMethodLength + 1), longLine, StringComparison.Ordinal);
+            Assert.Contains(new string('M', RequestLogging.MaxMethodLength) + "... / 405 ", longLine, StringComparison.Ordinal);
+            Assert.DoesNotContain(new string('M', RequestLogging.MaxMethodLength + 1), longLine, StringComparison.Ordinal);
         }
     }
 
     private static Dictionary<string, string> Formatter(string formatter) => new() { ["Logging__Console__FormatterName"] = formatter };
 
     private static bool IsRequestLog(string line) => line.Contains(RequestLogging.Category, StringComparison.Ordinal);
-
-    private static IEnumerable<string> Pairs(RequestLogEntry entry) =>
-        entry.Select(pair => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pair.Key}={pair.Value}"));
 
     /// <summary>The scope the logger's activity tracking adds to a JSON line: the trace, span and parent ids.</summary>
     private static JsonElement TraceScope(string jsonLine) =>

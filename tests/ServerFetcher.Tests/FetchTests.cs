@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Testing;
 using MinikubeDemo.Contract;
-using MinikubeDemo.ServerFetcher.Fetch;
-using MinikubeDemo.ServiceDefaults.Hosting;
 using static MinikubeDemo.ServerFetcher.Tests.Problems;
 
 namespace MinikubeDemo.ServerFetcher.Tests;
@@ -211,26 +209,27 @@ public sealed class FetchTests : IAsyncLifetime
         _upstream = await StubUpstream.StartAsync();
         await using var fetcher = new FetcherApp(closedPort);
         using var client = fetcher.CreateClient();
+        var started = fetcher.Time.GetUtcNow();
 
-        var stopwatch = Stopwatch.StartNew();
         using var response = await client.GetAsync("/", Ct);
 
+        // Refused at once: no attempt waits on the fetcher's clock, so the budget is untouched.
         await AssertProblemAsync(response, HttpStatusCode.BadGateway, Unreachable);
-        Assert.True(stopwatch.Elapsed < FetcherApp.TotalTimeout, $"took {stopwatch.Elapsed}");
+        Assert.True(fetcher.Time.GetUtcNow() - started < FetcherApp.TotalTimeout, $"took {fetcher.Time.GetUtcNow() - started} of the fetcher's time");
     }
 
     [Fact]
     public async Task A_server_that_does_not_answer_is_a_gateway_timeout_inside_the_total_budget()
     {
         _upstream.Behave(StubUpstream.Stall(TimeSpan.FromSeconds(30)));
+        var started = _fetcher.Time.GetUtcNow();
 
-        var stopwatch = Stopwatch.StartNew();
-        using var response = await _client.GetAsync("/", Ct);
-        var elapsed = stopwatch.Elapsed;
+        using var response = await StalledAsync(_fetcher, _client);
+        var elapsed = _fetcher.Time.GetUtcNow() - started;
 
         await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
         Assert.True(elapsed >= FetcherApp.AttemptTimeout, $"answered after {elapsed}, before one attempt could time out");
-        Assert.True(elapsed < FetcherApp.TotalTimeout + TimeSpan.FromMilliseconds(500), $"answered after {elapsed}, past the {FetcherApp.TotalTimeout} budget");
+        Assert.True(elapsed <= FetcherApp.TotalTimeout, $"answered after {elapsed}, past the {FetcherApp.TotalTimeout} budget");
         Assert.True(_upstream.Requests >= 2, "an attempt that timed out is retried");
     }
 
@@ -241,7 +240,7 @@ public sealed class FetchTests : IAsyncLifetime
         await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:TotalTimeout"] = "00:00:05" });
         using var client = fetcher.CreateClient();
 
-        using var response = await client.GetAsync("/", Ct);
+        using var response = await StalledAsync(fetcher, client);
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
         Assert.Equal(FetcherApp.MaxRetryAttempts + 1, _upstream.Requests);
@@ -256,17 +255,17 @@ public sealed class FetchTests : IAsyncLifetime
         await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:MaxRetryAttempts"] = "10" });
         using var client = fetcher.CreateClient();
 
-        using var response = await client.GetAsync("/", Ct);
+        using var response = await StalledAsync(fetcher, client);
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, TimedOut);
         var detail = problem.GetProperty("detail").GetString()!;
         var stated = System.Text.RegularExpressions.Regex.Match(detail,
             $@"^{System.Text.RegularExpressions.Regex.Escape(_upstream.BaseAddress.ToString())} did not answer in time: (\d+) attempts of at most {FetcherApp.AttemptTimeout.TotalMilliseconds:0} ms each, within a total budget of {FetcherApp.TotalTimeout.TotalMilliseconds:0} ms\.$");
         Assert.True(stated.Success, detail);
-        // The budget ran out with retries left (10 allowed); an attempt that timed out before the stub saw it
-        // (on a busy machine) still counts as one made.
+        // The budget ran out with retries left (10 allowed): attempts of 300 ms fit four times in 1.2 s.
         var attempts = int.Parse(stated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(attempts, Math.Max(2, _upstream.Requests), 10);
+        Assert.Equal(4, attempts);
+        Assert.Equal(attempts, _upstream.Requests);
     }
 
     private static RequestDelegate Unavailable(string retryAfter) => context =>
@@ -279,18 +278,24 @@ public sealed class FetchTests : IAsyncLifetime
     [Fact]
     public async Task A_503_whose_retry_after_fits_the_budget_is_retried_after_the_wait_it_asks_for()
     {
-        _upstream.Behave(1, Unavailable("1"), StubUpstream.Answer(DemoContract.Server.Body));
         await using var fetcher = new FetcherApp(_upstream.BaseAddress, new Dictionary<string, string> { ["Upstream:TotalTimeout"] = "00:00:05" });
         using var client = fetcher.CreateClient();
+        var started = fetcher.Time.GetUtcNow();
+        var retriedAt = TimeSpan.Zero;
+        _upstream.Behave(1, Unavailable("1"), context =>
+        {
+            retriedAt = fetcher.Time.GetUtcNow() - started;
+            return StubUpstream.Answer(DemoContract.Server.Body)(context);
+        });
 
-        var stopwatch = Stopwatch.StartNew();
-        using var response = await client.GetAsync("/", Ct);
-        var elapsed = stopwatch.Elapsed;
+        // The clock moves only while the fetcher waits to retry: it has logged that it will.
+        using var response = await fetcher.AdvanceUntilAsync(client.GetAsync("/", Ct), TimeSpan.FromMilliseconds(250), () =>
+            _upstream.Requests == 1 && fetcher.Services.GetFakeLogCollector().GetSnapshot().Any(r => r.Message.Contains("retrying in", StringComparison.Ordinal)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, _upstream.Requests);
-        // The retry's own backoff is 20 ms here: only the upstream's Retry-After explains a second's wait.
-        Assert.True(elapsed >= TimeSpan.FromSeconds(1), $"retried after {elapsed}, before the second the upstream asked for");
+        // Retries follow each other at once here: only the upstream's Retry-After explains a second's wait.
+        Assert.True(retriedAt >= TimeSpan.FromSeconds(1), $"retried after {retriedAt} of the fetcher's time, before the second the upstream asked for");
     }
 
     [Theory]
@@ -300,14 +305,14 @@ public sealed class FetchTests : IAsyncLifetime
     {
         var value = retryAfter == "date" ? DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R", System.Globalization.CultureInfo.InvariantCulture) : retryAfter;
         _upstream.Behave(Unavailable(value));
+        var started = _fetcher.Time.GetUtcNow();
 
-        var stopwatch = Stopwatch.StartNew();
         using var response = await _client.GetAsync("/", Ct);
-        var elapsed = stopwatch.Elapsed;
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadGateway, ErrorStatus);
         Assert.Equal(1, _upstream.Requests);
-        Assert.True(elapsed < FetcherApp.TotalTimeout, $"took {elapsed}");
+        // Answered without waiting on the fetcher's clock at all.
+        Assert.Equal(started, _fetcher.Time.GetUtcNow());
         var passedOn = Assert.IsType<TimeSpan>(response.Headers.RetryAfter?.Delta);
         Assert.InRange(passedOn.TotalSeconds, seconds - 5, seconds + 1);
         Assert.Contains("asked to be called again", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -350,7 +355,7 @@ public sealed class FetchTests : IAsyncLifetime
 
         // The server recovers; after the break the next call goes through and closes the circuit.
         _upstream.Behave(StubUpstream.Answer(DemoContract.Server.Body));
-        await Task.Delay(FetcherApp.BreakDuration + TimeSpan.FromMilliseconds(200), Ct);
+        _fetcher.Time.Advance(FetcherApp.BreakDuration);
         using (var probe = await _client.GetAsync("/", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
@@ -358,5 +363,23 @@ public sealed class FetchTests : IAsyncLifetime
         using var closed = await _client.GetAsync("/", Ct);
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.Equal(callsBeforeOpen + 2, _upstream.Requests);
+    }
+
+    /// <summary>
+    /// GET / against an upstream that holds every request: the fetcher's clock moves on by one attempt timeout each
+    /// time the stub holds the current attempt, until the fetcher answers.
+    /// </summary>
+    private async Task<HttpResponseMessage> StalledAsync(FetcherApp fetcher, HttpClient client)
+    {
+        var advanced = 0;
+        return await fetcher.AdvanceUntilAsync(client.GetAsync("/", Ct), FetcherApp.AttemptTimeout, () =>
+        {
+            if (_upstream.Requests <= advanced)
+            {
+                return false;
+            }
+            advanced++;
+            return true;
+        });
     }
 }

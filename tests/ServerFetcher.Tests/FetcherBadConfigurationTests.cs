@@ -46,6 +46,6 @@ public sealed class FetcherBadConfigurationTests : BadConfigurationContractTests
     {
         var run = await RunAsync(AnyLoopbackPort, new() { ["Upstream__BaseUrl"] = "http://a\nb" });
 
-        AssertOneLine(run, @"Upstream:BaseUrl (env Upstream__BaseUrl) is 'http://a\nb'");
+        AssertOneLine(run, @"Upstream:BaseUrl (env Upstream__BaseUrl) is 'http://a\x0ab'");
     }
 }

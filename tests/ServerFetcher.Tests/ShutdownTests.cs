@@ -17,7 +17,8 @@ public sealed class ShutdownTests
             ["Upstream:AttemptTimeout"] = "00:00:03",
             ["Upstream:TotalTimeout"] = "00:00:05",
         });
-        fetcher.UseKestrel(0);
+        // An endpoint of Kestrel's own: UseKestrel(0) sets the address only once the app may already be starting on 8000.
+        fetcher.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         fetcher.StartServer();
         // A client of our own: the factory disposes the clients it made when it stops, in-flight requests and all.
         Uri address;

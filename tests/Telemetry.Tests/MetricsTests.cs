@@ -35,7 +35,7 @@ public sealed class MetricsTests
         await prometheus.EventuallyAtLeastAsync(
             """sum(http_client_request_duration_seconds_count{job="fetcher",server_address="127.0.0.1",http_response_status_code="200"})""", Requests, Ct);
         await prometheus.EventuallyAtLeastAsync(
-            """sum(resilience_polly_strategy_events_total{job="fetcher",pipeline_name="upstream",event_name="PipelineExecuting"})""", Requests, Ct);
+            """sum(resilience_polly_strategy_events_total{job="fetcher",pipeline_name="upstream-pipeline",event_name="PipelineExecuting"})""", Requests, Ct);
         // And the runtime's.
         await prometheus.EventuallyAtLeastAsync("""sum(dotnet_gc_heap_total_allocated_bytes_total{job="fetcher"})""", 1, Ct);
 
@@ -44,7 +44,7 @@ public sealed class MetricsTests
         using var client = new HttpClient { BaseAddress = services.Fetcher.BaseAddress };
         (await client.GetAsync("/", Ct)).Dispose();
         await prometheus.EventuallyAtLeastAsync(
-            """sum(resilience_polly_strategy_events_total{job="fetcher",pipeline_name="upstream",event_name="OnRetry"})""", FetcherRetries, Ct);
+            """sum(resilience_polly_strategy_events_total{job="fetcher",pipeline_name="upstream-pipeline",event_name="OnRetry"})""", FetcherRetries, Ct);
         await prometheus.EventuallyAtLeastAsync(
             """sum(http_client_request_duration_seconds_count{job="fetcher",error_type!=""})""", FetcherRetries + 1, Ct);
     }

@@ -52,7 +52,12 @@ public sealed class NotRunReport(IMessageBus messages) : ITestSessionLifetimeHan
         var report = new FileInfo(Path.Combine(AppContext.BaseDirectory, "TestResults", "not-run-here.txt"));
         if (Reasons.IsEmpty)
         {
-            report.Delete();
+            // A report of an earlier run would say something that is no longer true; a first run has none.
+            if (report.Exists)
+            {
+                report.Delete();
+            }
+
             return;
         }
 
