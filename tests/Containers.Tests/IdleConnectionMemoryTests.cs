@@ -49,6 +49,7 @@ public sealed class IdleConnectionMemoryTests
                                  + "this test opens more connections than Docker's port proxy carries");
         }
         await RequestsAsync(endpoint, 500);
+        using var metrics = new HttpClient { BaseAddress = new Uri($"http://{endpoint}") };
         var idle = await MemoryAsync(container);
         var peaks = new List<Memory>();
         for (var round = 0; round < Rounds; round++)
@@ -59,8 +60,7 @@ public sealed class IdleConnectionMemoryTests
                 Assert.Equal(0, refused);
                 peaks.Add(await MemoryAsync(container));
             }
-            // A moment for the service to see them closed, so that two rounds never add up to its connection limit.
-            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+            await ClosedOnBothEndsAsync(metrics);
         }
 
         // More at once than a small pod should hold: the excess is turned away instead of filling the heap.
@@ -70,9 +70,9 @@ public sealed class IdleConnectionMemoryTests
         {
             floodPeak = await MemoryAsync(container);
         }
+        await ClosedOnBothEndsAsync(metrics);
 
         // Then as many clients as in a round again, with the flood's garbage still in the heap: each is served.
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         var (again, refusedAgain) = await OpenIdleAsync(endpoint, Connections);
         Memory after;
         using (again)
@@ -124,10 +124,36 @@ public sealed class IdleConnectionMemoryTests
         public void Report(T value) => report(value);
     }
 
-    /// <summary>Sockets that are closed together.</summary>
+    /// <summary>
+    /// Sockets that are closed together, by a reset: a client that closed first would keep each of them in TIME_WAIT
+    /// for a minute, and the rounds' 30,000 connections to one address would use up the ephemeral ports.
+    /// </summary>
     private sealed class OpenSockets : List<Socket>, IDisposable
     {
-        public void Dispose() => ForEach(socket => socket.Dispose());
+        public void Dispose() => ForEach(socket =>
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Dispose();
+        });
+    }
+
+    /// <summary>
+    /// Waits until Kestrel counts no connection but the one asking (its <c>kestrel.active_connections</c>), so that the
+    /// next round never meets the last one's connections under the service's limit.
+    /// </summary>
+    private static async Task ClosedOnBothEndsAsync(HttpClient metrics)
+    {
+        while (true)
+        {
+            var active = (await metrics.GetStringAsync("/metrics", Ct)).Split('\n')
+                .Where(line => line.StartsWith("kestrel_active_connections", StringComparison.Ordinal))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            if (active <= 1)
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
+        }
     }
 
     /// <summary>
