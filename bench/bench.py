@@ -492,7 +492,8 @@ def nginx_service(port: int, workdir: Path, workers: int) -> Service:
     return Service("nginx", ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")])
 
 
-def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict[str, str]) -> list[Contestant]:
+def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict[str, str],
+                base: Path | None = None) -> list[Contestant]:
     server_aot = artifacts / "server-aot" / "minikube-demo-server"
     server_jit = artifacts / "server-jit" / "minikube-demo-server"
     fetcher_aot = artifacts / "fetcher-aot" / "minikube-demo-server-fetcher"
@@ -558,6 +559,25 @@ def contestants(artifacts: Path, workdir: Path, cpus: CpuSplit, dotnet_env: dict
                        "Upstream__BaseUrl": f"http://{HOST}:{up}"}),
                    upstream=lambda p: dotnet_service("server-aot-gen0", server_aot, p, dotnet_env | small_gen0),
                    diagnostic=True),
+    ] + (base_contestants(base, dotnet_env) if base else [])
+
+
+def base_contestants(base: Path, dotnet_env: dict[str, str]) -> list[Contestant]:
+    """The same services built from another commit (--base-artifacts), run in the same rounds: a before/after pair
+    measured under the same load of the machine."""
+    server = base / "server-aot" / "minikube-demo-server"
+    fetcher = base / "fetcher-aot" / "minikube-demo-server-fetcher"
+
+    def base_server(port: int) -> Service:
+        return dotnet_service("server-aot-base", server, port, dotnet_env)
+
+    return [
+        Contestant("server-aot-base", "base: server, Native AOT", "base", SERVER_BODY, lambda p, _: base_server(p),
+                   diagnostic=True),
+        Contestant("fetcher-aot-base", "base: fetcher (AOT) → server (AOT)", "base", FETCHER_BODY,
+                   lambda p, up: dotnet_service("fetcher-aot-base", fetcher, p,
+                                                dotnet_env | {"Upstream__BaseUrl": f"http://{HOST}:{up}"}),
+                   upstream=base_server, diagnostic=True),
     ]
 
 
@@ -664,6 +684,10 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true", help="brief run of every contestant: it must start and answer")
     ap.add_argument("--out", type=Path, required=True, help="results markdown to write (json + svg beside it)")
     ap.add_argument("--only", default="", help="comma-separated contestant keys (for tuning experiments)")
+    ap.add_argument("--base-artifacts", type=Path,
+                    help="the services published from another commit (its bench/.artifacts): run in the same rounds, "
+                         "each figure compared round by round")
+    ap.add_argument("--base-label", default="the base commit", help="what --base-artifacts was built from")
     ap.add_argument("--dotnet-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra env for every .NET contestant (tuning experiments)")
     args = ap.parse_args()
@@ -683,10 +707,11 @@ def main() -> int:
     dotnet_env = dict(kv.split("=", 1) for kv in args.dotnet_env)
 
     workdir = Path(tempfile.mkdtemp(prefix="minikube-demo-bench."))
-    field_list = contestants(args.artifacts.resolve(), workdir, cpus, dotnet_env)
+    field_list = contestants(args.artifacts.resolve(), workdir, cpus, dotnet_env,
+                             args.base_artifacts.resolve() if args.base_artifacts else None)
     if args.only:
         wanted = set(args.only.split(","))
-        field_list = [c for c in field_list if c.key in wanted or c.key == "nginx"]
+        field_list = [c for c in field_list if c.key in wanted or c.key == "nginx" or c.key.removesuffix("-base") in wanted]
 
     began = time.time()
     load_before = load_average()
@@ -732,6 +757,8 @@ def main() -> int:
         "go_binary_mb": {b.name: b.stat().st_size / 1e6 for b in sorted((args.artifacts / "go").glob("go-*"))},
         "failures": failures,
     }
+    if args.base_artifacts:
+        report["base_label"] = args.base_label
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
     write_report(report, args.out)

@@ -109,6 +109,46 @@ def targets(rows: dict[str, dict], rounds: list[dict]) -> list[dict]:
     return out
 
 
+# The figures compared with the base commit: (figure, name, higher is better, digits shown).
+PAIRED = (("req_per_cpu_s", "req per CPU-s", True, 0), ("rps", "req/s (wrk)", True, 0), ("p50_ms", "p50 ms", False, 3),
+          ("p99_ms", "p99 ms", False, 3), ("start_ms", "start → 200 ms", False, 1),
+          ("rss_idle_mb", "RSS idle MB", False, 1), ("rss_end_mb", "RSS end of load MB", False, 1))
+
+
+def before_after(summary: dict, rounds: list[dict], label: str) -> list[str]:
+    """
+    Each figure of the services now against the same services built from the base commit, run in the same rounds:
+    the ratio now / base within each round. Worse beyond the noise: worse in every round, and by more than either
+    build's own figure varied from round to round.
+    """
+    lines = ["", "## Before and after", "",
+             f"The services now against the same services built from {label}, run as contestants of the same rounds "
+             "(the base's rows are the `base:` rows below). Each change is the median of the per-round ratios now / "
+             "base, with their range. *Worse beyond the noise*: worse in every round, and by more than either build's "
+             "own figure varied from round to round.", "",
+             "| contestant | figure | base | now | change (per-round range) | verdict |", "|---|---|---:|---:|---|---|"]
+    by_key = {r["key"]: r for r in summary["rows"]}
+    for key in ("server-aot", "fetcher-aot"):
+        now, base = by_key.get(key), by_key.get(key + "-base")
+        if now is None or base is None:
+            continue
+        for figure, name, higher_better, digits in PAIRED:
+            ratios = [value(r[key], figure) / value(r[key + "-base"], figure) for r in rounds
+                      if key in r and key + "-base" in r and value(r[key + "-base"], figure) and value(r[key], figure) is not None]
+            if not ratios or not base[figure]:
+                continue
+            change = statistics.median(ratios) - 1
+            noise = max((row[figure + "_max"] - row[figure + "_min"]) / row[figure] for row in (base, now))
+            bad = [(x < 1) if higher_better else (x > 1) for x in ratios]
+            worse_by = -change if higher_better else change
+            verdict = ("**worse beyond the noise**" if all(bad) and worse_by > noise
+                       else "better beyond the noise" if not any(bad) and -worse_by > noise else "within the noise")
+            lines.append(f"| {now['label']} | {name} | {fmt(base[figure], digits)} | {fmt(now[figure], digits)} "
+                         f"| {100 * change:+.1f} % ({100 * (min(ratios) - 1):+.1f} … {100 * (max(ratios) - 1):+.1f} %) "
+                         f"| {verdict} |")
+    return lines
+
+
 def fmt(v: float | None, digits: int = 1) -> str:
     return "–" if v is None else f"{v:,.{digits}f}"
 
@@ -225,6 +265,9 @@ def markdown(report: dict, summary: dict, svg_name: str) -> str:
     for t in summary["targets"]:
         verdict = "n/a" if t["holds"] is None else ("yes" if t["holds"] else f"**no** ({t['by']})")
         lines.append(f"| {t['target']} | {t['measured']} | {verdict} |")
+
+    if report.get("base_label"):
+        lines += before_after(summary, report["rounds"], report["base_label"])
 
     if diag_rows:
         lines += ["", "## Where the gaps come from (diagnostic contestants, same run)", "",
