@@ -1,4 +1,4 @@
-namespace MinikubeDemo.ClusterTool;
+namespace MinikubeDemo.ClusterTool.Cluster;
 
 /// <summary>A failure whose message already says what went wrong and what to do about it.</summary>
 internal sealed class ClusterToolException : Exception

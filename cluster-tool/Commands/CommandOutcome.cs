@@ -1,4 +1,5 @@
 using k8s.Autorest;
+using MinikubeDemo.ClusterTool.Cluster;
 
 namespace MinikubeDemo.ClusterTool.Commands;
 

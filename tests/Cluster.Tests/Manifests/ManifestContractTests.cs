@@ -1,7 +1,6 @@
 using System.Globalization;
 using k8s;
 using k8s.Models;
-using MinikubeDemo.ClusterTool;
 using MinikubeDemo.Contract;
 using MinikubeDemo.ServiceDefaults.Shutdown;
 

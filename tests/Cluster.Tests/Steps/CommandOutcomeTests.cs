@@ -1,4 +1,4 @@
-using MinikubeDemo.ClusterTool;
+using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Commands;
 using Spectre.Console;
 

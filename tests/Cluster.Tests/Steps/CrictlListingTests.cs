@@ -1,3 +1,4 @@
+using MinikubeDemo.ClusterTool.Cluster;
 using MinikubeDemo.ClusterTool.Steps;
 
 namespace MinikubeDemo.Cluster.Tests.Steps;
@@ -17,7 +18,7 @@ public sealed class CrictlListingTests
     [Fact]
     public void A_listing_that_is_not_crictls_names_the_node()
     {
-        var failure = Assert.Throws<ClusterTool.ClusterToolException>(() => MinikubeImages.DemoImageIds("ssh: connect to host 192.0.2.1 port 22: Connection refused", "minikube-m02"));
+        var failure = Assert.Throws<ClusterToolException>(() => MinikubeImages.DemoImageIds("ssh: connect to host 192.0.2.1 port 22: Connection refused", "minikube-m02"));
 
         Assert.Contains("minikube node minikube-m02", failure.Message, StringComparison.Ordinal);
     }
