@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
+using System.Net.NetworkInformation;
+using System.Runtime.InteropServices;
 using CliWrap;
 using MinikubeDemo.ClusterTool.Cluster;
 
@@ -7,10 +8,11 @@ namespace MinikubeDemo.ClusterTool.Steps;
 
 /// <summary>
 /// The demo without a cluster: publishes both services, runs them as processes (the fetcher pointed at the server),
-/// calls both, shows what they answered and which instance did, and stops them as Ctrl+C does.
+/// calls both, shows what they answered and which instance did, and stops them as the kubelet stops a pod.
 /// </summary>
-internal sealed class LocalRun(ToolHost host)
+internal sealed partial class LocalRun(ToolHost host)
 {
+    private const int Sigterm = 15;
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(15);
 
@@ -18,9 +20,10 @@ internal sealed class LocalRun(ToolHost host)
 
     public async Task RunAsync(int serverPort, int fetcherPort, bool aot, CancellationToken cancellationToken)
     {
-        foreach (var port in new[] { serverPort, fetcherPort }.Where(port => !IsFree(port)))
+        var listening = IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners();
+        foreach (var port in new[] { serverPort, fetcherPort }.Where(port => listening.Any(listener => listener.Port == port)))
         {
-            throw new ClusterToolException($"Port {port} is in use on 127.0.0.1: stop what listens there, or pass another with --server-port=<n> / --fetcher-port=<n>.");
+            throw new ClusterToolException($"Port {port} is in use here: stop what listens there, or pass another with --server-port=<n> / --fetcher-port=<n>.");
         }
 
         var output = Path.Combine(host.Repository, "artifacts", "local");
@@ -34,7 +37,7 @@ internal sealed class LocalRun(ToolHost host)
         var fetcherUrl = new Uri($"http://127.0.0.1:{fetcherPort}/");
         using var stop = new CancellationTokenSource();
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = new List<(string Label, Task<CommandResult> Process)>();
+        var running = new List<(string Label, CommandTask<CommandResult> Process)>();
         try
         {
             running.Add(("server", Start(Path.Combine(output, server.Project), server, "server", serverUrl, aot, new() { ["POD_NAME"] = "local-server" }, kill.Token, stop.Token)));
@@ -47,7 +50,7 @@ internal sealed class LocalRun(ToolHost host)
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             foreach (var ((label, process), url) in running.Zip([serverUrl, fetcherUrl]))
             {
-                await WaitUntilReadyAsync(http, new Uri(url, "/readyz"), label, process, cancellationToken);
+                await WaitUntilReadyAsync(http, new Uri(url, "/readyz"), label, process.Task, cancellationToken);
             }
 
             var answers = new List<string>();
@@ -84,7 +87,7 @@ internal sealed class LocalRun(ToolHost host)
         {
             // Whatever went wrong, no service is left running.
             await kill.CancelAsync();
-            await Task.WhenAll(running.Select(service => service.Process)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAll(running.Select(service => service.Process.Task)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -117,11 +120,8 @@ internal sealed class LocalRun(ToolHost host)
         Say($"[grey]Published {app.Project} in {host.Time.GetElapsedTime(started).TotalSeconds:0} s.[/]");
     }
 
-    /// <summary>
-    /// Starts a service, its lines shown as they come; <paramref name="stop"/> stops it as Ctrl+C does (SIGINT, which
-    /// the host treats as SIGTERM: drain, then finish in-flight requests), <paramref name="kill"/> kills it.
-    /// </summary>
-    private Task<CommandResult> Start(string folder, DemoApp app, string label, Uri url, bool aot, Dictionary<string, string?> environment, CancellationToken kill, CancellationToken stop)
+    /// <summary>Starts a service, its lines shown as they come.</summary>
+    private CommandTask<CommandResult> Start(string folder, DemoApp app, string label, Uri url, bool aot, Dictionary<string, string?> environment, CancellationToken kill, CancellationToken stop)
     {
         // No drain wait when the demo ends: nothing balances traffic to these processes.
         environment["Shutdown__DrainDelay"] = "00:00:00";
@@ -134,8 +134,7 @@ internal sealed class LocalRun(ToolHost host)
             .WithStandardOutputPipe(show)
             .WithStandardErrorPipe(show)
             .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(kill, stop)
-            .Task;
+            .ExecuteAsync(kill, stop);
     }
 
     private async Task WaitUntilReadyAsync(HttpClient http, Uri readiness, string label, Task process, CancellationToken cancellationToken)
@@ -161,36 +160,31 @@ internal sealed class LocalRun(ToolHost host)
         }
     }
 
-    private async Task StopAsync(CancellationTokenSource stop, CancellationTokenSource kill, List<(string Label, Task<CommandResult> Process)> running)
+    private async Task StopAsync(CancellationTokenSource stop, CancellationTokenSource kill, List<(string Label, CommandTask<CommandResult> Process)> running)
     {
+        // Ctrl+C (SIGINT; on Windows a console event), and on Unix SIGTERM as the kubelet sends: a tool started in a
+        // shell's background job passes SIGINT on ignored. A service that has exited already fails it with ESRCH.
         await stop.CancelAsync();
+        if (!OperatingSystem.IsWindows())
+        {
+            running.ForEach(service => _ = Terminate(service.Process.ProcessId, Sigterm));
+        }
         kill.CancelAfter(StopLimit);
         foreach (var (label, process) in running)
         {
-            // CliWrap ends a stopped command's task as cancelled, whether the process exited by itself or was killed.
-            await process.ContinueWith(_ => { }, TaskScheduler.Default);
+            // CliWrap ends a cancelled command's task as cancelled, whether the process exited by itself or was killed.
+            await process.Task.ContinueWith(_ => { }, TaskScheduler.Default);
             if (kill.IsCancellationRequested)
             {
-                throw new ClusterToolException($"The {label} did not stop within {StopLimit.TotalSeconds:0} s of Ctrl+C.");
+                throw new ClusterToolException($"The {label} did not stop within {StopLimit.TotalSeconds:0} s of being told to.");
             }
 
-            Say($"[grey]Stopped the {label} as Ctrl+C does.[/]");
+            Say($"[grey]Stopped the {label} as the kubelet stops a pod.[/]");
         }
     }
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Terminate(int pid, int signal);
 
     /// <summary>One whole line at a time, from whichever thread: the services' lines never land inside this run's own.</summary>
     private void Say(string markup)
