@@ -162,13 +162,13 @@ internal sealed partial class LocalRun(ToolHost host)
 
     private async Task StopAsync(CancellationTokenSource stop, CancellationTokenSource kill, List<(string Label, CommandTask<CommandResult> Process)> running)
     {
-        // Ctrl+C (SIGINT; on Windows a console event), and on Unix SIGTERM as the kubelet sends: a tool started in a
-        // shell's background job passes SIGINT on ignored. A service that has exited already fails it with ESRCH.
-        await stop.CancelAsync();
-        if (!OperatingSystem.IsWindows())
+        // SIGTERM as the kubelet sends it, to the services still running: a tool started in a shell's background job
+        // passes SIGINT on ignored. Then Ctrl+C (SIGINT), which on Windows, where there is no SIGTERM, stops them.
+        foreach (var (_, process) in running.Where(service => !OperatingSystem.IsWindows() && !service.Process.Task.IsCompleted))
         {
-            running.ForEach(service => _ = Terminate(service.Process.ProcessId, Sigterm));
+            _ = Terminate(process.ProcessId, Sigterm);
         }
+        await stop.CancelAsync();
         kill.CancelAfter(StopLimit);
         foreach (var (label, process) in running)
         {
