@@ -52,11 +52,11 @@ public static class ServiceDefaultsExtensions
         // No dependency is checked: a failing upstream must neither restart the fetcher nor empty its Service.
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
-            .AddCheck<DrainOnShutdown>("draining", tags: ["ready"]);
+            .AddCheck<DrainOnShutdown>("draining", tags: ["ready"]); // The singleton below, not a new instance per probe.
         builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         builder.CheckSection<ShutdownOptions>(ShutdownOptions.SectionName);
-        builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddSingleton<DrainOnShutdown>().AddHostedService(services => services.GetRequiredService<DrainOnShutdown>());
         // The host's shutdown budget must cover the drain plus the in-flight requests that follow it.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
             host.ShutdownTimeout = shutdown.Value.DrainDelay + ShutdownOptions.InFlightGrace);
