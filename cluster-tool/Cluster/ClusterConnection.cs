@@ -40,8 +40,9 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
         }
         catch (Exception e) when (e is not ClusterToolException)
         {
-            // Reading and checking local files only: whatever fails here (YAML, a missing certificate file) is the kubeconfig's.
-            throw new ClusterToolException($"The kubeconfig cannot be used ({string.Join(", ", files)}: {e.Message.TrimEnd('.')}). {StartHint}", e);
+            // Whatever fails here (YAML, a missing certificate file, an exec credential plugin) is the kubeconfig's.
+            var source = files.Count > 0 ? string.Join(", ", files) : "in-cluster";
+            throw new ClusterToolException($"The kubeconfig cannot be used ({source}: {e.Message.TrimEnd('.')}). {StartHint}", e);
         }
 
         var description = config.CurrentContext is { Length: > 0 } named ? $"context {named} ({config.Host})" : config.Host;
@@ -69,8 +70,9 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
     /// <summary>The files as kubectl merges them; null when none holds anything.</summary>
     internal static K8SConfiguration? Merge(IEnumerable<string> files)
     {
-        // kubectl reads an empty file as an empty config (client-go clientcmd/loader.go, Load).
-        var configs = files.Where(file => new FileInfo(file).Length > 0).Select(Load).ToList();
+        // kubectl reads a file with nothing in it (empty, or blank lines and comments) as an empty config (client-go
+        // clientcmd/loader.go, Load); KubernetesClient reads it from a stream as null.
+        var configs = files.Select(Load).OfType<K8SConfiguration>().ToList();
         if (configs.Count == 0)
         {
             return null;
@@ -85,12 +87,18 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
     }
 
     /// <summary>
-    /// One file, its certificate paths made absolute against its own folder before the merge, as client-go's
-    /// ResolveLocalPaths does; KubernetesClient would resolve them against the first file's folder.
+    /// One file, its certificate paths and an exec plugin's command path (not a bare name, found on PATH) made absolute
+    /// against its own folder before the merge, as client-go's ResolveLocalPaths does; KubernetesClient would resolve
+    /// them against the first file's folder. Null when the file holds nothing.
     /// </summary>
-    private static K8SConfiguration Load(string file)
+    private static K8SConfiguration? Load(string file)
     {
-        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file));
+        using var stream = File.OpenRead(file);
+        if (KubernetesClientConfiguration.LoadKubeConfig(stream) is not { } config)
+        {
+            return null;
+        }
+
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         string? Absolute(string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, folder);
         foreach (var cluster in config.Clusters ?? [])
@@ -102,6 +110,10 @@ internal sealed record ClusterConnection(Kubernetes Client, string Namespace, st
         {
             credentials.ClientCertificate = Absolute(credentials.ClientCertificate);
             credentials.ClientKey = Absolute(credentials.ClientKey);
+            if (credentials.ExternalExecution is { Command: { } command } exec && command.IndexOfAny(['/', Path.DirectorySeparatorChar]) >= 0)
+            {
+                exec.Command = Absolute(command);
+            }
         }
 
         return config;

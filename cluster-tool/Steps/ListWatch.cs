@@ -28,8 +28,8 @@ internal static class ListWatch
             if (!first)
             {
                 relisted();
-                // A watch refused or closed at once (KubernetesClient hands an ERROR event, such as 410 Expired, to
-                // an onError it was not given, and ends) must not become a loop of requests as fast as the API answers.
+                // A watch refused or ended at once (the API server closes it after an ERROR event such as 410 Expired)
+                // must not become a loop of requests as fast as the API answers.
                 await Task.Delay(RetryDelay, cancellationToken);
             }
 

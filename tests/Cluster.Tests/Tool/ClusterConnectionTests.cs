@@ -8,9 +8,9 @@ public sealed class ClusterConnectionTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("kubeconfig-");
 
     [Fact]
-    public void Each_files_relative_certificate_paths_are_resolved_against_its_own_folder_and_an_empty_file_is_skipped()
+    public void Each_files_relative_certificate_and_plugin_paths_are_resolved_against_its_own_folder_and_an_empty_file_is_skipped()
     {
-        var empty = Write("empty", "");
+        var empty = Write("empty", "# written by hand, nothing yet\n");
         var first = Write("first/config", """
             apiVersion: v1
             kind: Config
@@ -34,6 +34,16 @@ public sealed class ClusterConnectionTests : IDisposable
                 user:
                   client-certificate: keys/client.crt
                   client-key: /etc/absolute/client.key
+              - name: plugin
+                user:
+                  exec:
+                    apiVersion: client.authentication.k8s.io/v1
+                    command: bin/credentials
+              - name: on-path
+                user:
+                  exec:
+                    apiVersion: client.authentication.k8s.io/v1
+                    command: gke-gcloud-auth-plugin
             """);
 
         var merged = ClusterConnection.Merge([empty, first, second]);
@@ -42,14 +52,19 @@ public sealed class ClusterConnectionTests : IDisposable
         Assert.NotNull(merged);
         Assert.Equal("second", merged.CurrentContext);
         Assert.Equal(Path.Combine(folder, "ca.crt"), Assert.Single(merged.Clusters).ClusterEndpoint.CertificateAuthority);
-        var credentials = Assert.Single(merged.Users).UserCredentials;
-        Assert.Equal(Path.Combine(folder, "keys", "client.crt"), credentials.ClientCertificate);
-        Assert.Equal("/etc/absolute/client.key", credentials.ClientKey);
+        var users = merged.Users.ToDictionary(user => user.Name, user => user.UserCredentials);
+        Assert.Equal(Path.Combine(folder, "keys", "client.crt"), users["second"].ClientCertificate);
+        Assert.Equal("/etc/absolute/client.key", users["second"].ClientKey);
+        Assert.Equal(Path.Combine(folder, "bin", "credentials"), users["plugin"].ExternalExecution.Command);
+        Assert.Equal("gke-gcloud-auth-plugin", users["on-path"].ExternalExecution.Command);
     }
 
-    [Fact]
-    public void Only_empty_files_are_no_configuration_at_all() =>
-        Assert.Null(ClusterConnection.Merge([Write("empty", "")]));
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("# nothing here\n")]
+    public void Files_with_nothing_in_them_are_no_configuration_at_all(string content) =>
+        Assert.Null(ClusterConnection.Merge([Write("empty", content)]));
 
     public void Dispose() => _root.Delete(recursive: true);
 
