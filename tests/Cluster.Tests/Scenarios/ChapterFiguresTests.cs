@@ -30,7 +30,7 @@ public sealed class ChapterFiguresTests
         await using var session = await StudentSession.MinikubeAsync();
         Assert.Equal(0, (await session.DotnetCakeAsync()).ExitCode);
 
-        var watching = session.RunAsync("watch", "--duration", "4", "--rate", "20", "--expect-endpoint-change");
+        var watching = session.RunAsync("watch", "--duration", "12", "--rate", "20", "--expect-endpoint-change");
         await session.Cluster.UntilAsync(() => session.Cluster.Store.Watchers == 3, "the watch lists and watches");
         foreach (var replicas in new[] { 3, 1 })
         {

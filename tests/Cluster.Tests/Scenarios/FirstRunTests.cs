@@ -27,9 +27,20 @@ public sealed class FirstRunTests
         // A kubelet that just started cannot make the service variables until its informer has listed, and says
         // CreateContainerConfigError until then (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables).
         await using var session = await StudentSession.MinikubeAsync();
-        session.Cluster.ServicesReadAt = 15;
+        lock (session.Cluster.Gate)
+        {
+            session.Cluster.ServicesRead = false;
+        }
 
-        var run = await session.DotnetCakeAsync();
+        var cake = session.DotnetCakeAsync();
+        // The informers list once the rollout wait has read a pod in that state, however long the steps before it took.
+        await session.Cluster.UntilAsync(() => session.Api.WaitingReasonsServed.Contains("CreateContainerConfigError"), "the rollout wait read the failing pods");
+        lock (session.Cluster.Gate)
+        {
+            session.Cluster.ServicesRead = true;
+        }
+
+        var run = await cake;
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("services have not yet been read at least once", run.Output, StringComparison.Ordinal);

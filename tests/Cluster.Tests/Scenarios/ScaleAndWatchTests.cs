@@ -28,7 +28,7 @@ public sealed class ScaleAndWatchTests
         await using var session = await DeployedAsync();
         var deleted = session.ServerPods()[0];
 
-        var watching = session.RunAsync("watch", "--duration", "3", "--rate", "20", "--expect-endpoint-change");
+        var watching = session.RunAsync("watch", "--duration", "10", "--rate", "20", "--expect-endpoint-change");
         await session.Cluster.UntilAsync(() => session.Cluster.Store.Watchers == 3, "the watch lists and watches");
         session.DeletePod(deleted);
         var run = await watching;
@@ -44,7 +44,7 @@ public sealed class ScaleAndWatchTests
     {
         await using var session = await DeployedAsync();
 
-        var watching = session.RunAsync("watch", "--duration", "3", "--rate", "20", "--expect-endpoint-change");
+        var watching = session.RunAsync("watch", "--duration", "10", "--rate", "20", "--expect-endpoint-change");
         await session.Cluster.UntilAsync(() => session.Cluster.Store.Watchers == 3, "the watch lists and watches");
         var redeploy = await session.RunAsync("deploy");
         var run = await watching;

@@ -59,6 +59,9 @@ internal sealed partial class ApiServer : IAsyncDisposable
     /// </summary>
     public bool ExpiresWatches { get; set; }
 
+    /// <summary>The waiting reason of every container in the pod lists served so far (under the cluster's gate): what the tool has seen.</summary>
+    public HashSet<string> WaitingReasonsServed { get; } = [];
+
     public static async Task<ApiServer> StartAsync(SimCluster cluster)
     {
         var server = new ApiServer(cluster);
@@ -201,10 +204,16 @@ internal sealed partial class ApiServer : IAsyncDisposable
         {
             "deployments" => KubernetesJson.Serialize(new V1DeploymentList { Metadata = meta, Items = [.. _cluster.Store.List<V1Deployment>(resource, ns).Where(item => Wanted(item.Metadata))] }),
             "replicasets" => KubernetesJson.Serialize(new V1ReplicaSetList { Metadata = meta, Items = [.. _cluster.Store.List<V1ReplicaSet>(resource, ns).Where(item => Wanted(item.Metadata))] }),
-            "pods" => KubernetesJson.Serialize(new V1PodList { Metadata = meta, Items = [.. _cluster.Store.List<V1Pod>(resource, ns).Where(item => Wanted(item.Metadata))] }),
+            "pods" => KubernetesJson.Serialize(new V1PodList { Metadata = meta, Items = Served([.. _cluster.Store.List<V1Pod>(resource, ns).Where(item => Wanted(item.Metadata))]) }),
             "endpointslices" => KubernetesJson.Serialize(new V1EndpointSliceList { Metadata = meta, Items = [.. _cluster.Store.List<V1EndpointSlice>(resource, ns).Where(item => Wanted(item.Metadata))] }),
             _ => KubernetesJson.Serialize(new V1ServiceList { Metadata = meta, Items = [] }),
         };
+    }
+
+    private List<V1Pod> Served(List<V1Pod> pods)
+    {
+        WaitingReasonsServed.UnionWith(pods.SelectMany(pod => pod.Status?.ContainerStatuses ?? []).Select(status => status.State?.Waiting?.Reason).OfType<string>());
+        return pods;
     }
 
     /// <summary>A watch as the API server streams it: one JSON event per line, from the given version on, until dropped.</summary>

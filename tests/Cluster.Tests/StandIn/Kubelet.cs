@@ -71,7 +71,7 @@ internal static class Kubelet
             return;
         }
 
-        if (cluster.Now < cluster.ServicesReadAt)
+        if (!cluster.ServicesRead)
         {
             runtime.WaitingReason = "CreateContainerConfigError";
             runtime.WaitingMessage = "services have not yet been read at least once, cannot construct envvars";

@@ -54,11 +54,11 @@ internal sealed class SimCluster : IAsyncDisposable
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Until then the kubelets' Service informers have not listed yet, as on a cluster that just started: a container
+    /// False while the kubelets' Service informers have not listed yet, as on a cluster that just started: a container
     /// cannot be given its service variables and fails with CreateContainerConfigError (pkg/kubelet/kubelet_pods.go,
     /// makeEnvironmentVariables) until a later sync.
     /// </summary>
-    public long ServicesReadAt { get; set; }
+    public bool ServicesRead { get; set; } = true;
 
     /// <summary>When the cluster's DNS Deployment (CoreDNS) is available.</summary>
     public long DnsReadyAt { get; set; }
